@@ -1,0 +1,51 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Both set up .venv themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint install-dev install-broker prometheus schemas eval bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+$(VENV)/.broker-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[broker]'
+	touch $@
+
+install-dev: $(VENV)/.dev-installed
+install-broker: $(VENV)/.broker-installed
+
+# promtool (Debian package prometheus) is needed by the deploy tests.
+prometheus:
+	@command -v promtool >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	@promtool --version | head -1
+
+demo: install-broker
+	$(BIN)/newsmon demo
+
+test: install-dev prometheus
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+schemas: install-dev
+	$(BIN)/newsmon schemas
+
+eval: install-dev
+	$(BIN)/python -m tests.evaluate
+
+bench: install-broker
+	$(BIN)/newsmon bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .newsmon

@@ -1,0 +1,37 @@
+"""Alert: the contract on the compacted ``alerts`` topic (latest state per ``alert_id``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from schemas.enriched import Claim, Evidence
+
+Severity = Literal["info", "warning", "critical"]
+
+
+class Corroborations(BaseModel):
+    count: int = Field(ge=1, description="articles that carried the claim signature")
+    independent_sources: int = Field(ge=1, description="articles that are not near-duplicates of another")
+    article_ids: list[str] = Field(default_factory=list)
+    claimants: list[str] = Field(default_factory=list)
+
+
+class Alert(BaseModel):
+    schema_version: int = 1
+    alert_id: str
+    rule_id: str
+    severity: Severity
+    title: str
+    summary: str
+    novelty: Literal["new", "repeat"]
+    signature: str
+    claim: Claim
+    matched: list[str] = Field(default_factory=list, description="rule conditions that matched")
+    article_id: str
+    first_seen: datetime
+    last_seen: datetime
+    corroborations: Corroborations
+    evidence: Evidence

@@ -1,0 +1,1 @@
+"""Kafka plumbing that is not Faust: the embedded broker, topic admin, replay."""

@@ -1,0 +1,1 @@
+"""Where articles come from outside Kafka: files on disk (replay, analyze, bench)."""
