@@ -49,6 +49,7 @@ class Claim(BaseModel):
 
     supplier: str | None = None
     recipient: str | None = None
+    parties: list[str] = Field(default_factory=list, description="ISO3 codes of both sides, also when direction is unknown")
     item: str
     family: Family
     modality: Modality = "assertion"

@@ -1,0 +1,1 @@
+"""Domain logic for reading articles: cleaning, language, actors, topics, claims. No Kafka here."""

@@ -1,0 +1,80 @@
+"""RawArticle -> EnrichedArticle: clean, detect language, run that language's spaCy pipeline."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from spacy.language import Language
+
+from schemas import EnrichedArticle, PipelineInfo, RawArticle
+from streams import __version__
+from streams.nlp import language
+from streams.nlp.cleaning import BoilerplateRules, clean, load_rules
+from streams.nlp.mentions import aggregate
+from streams.nlp.pipeline import LEMMATIZED, build_nlp
+
+STAGES = {"sentencizer": "sentences", "newsmon_paragraphs": "sentences", "lemmatizer": "lemmas",
+          "newsmon_actors": "actors", "newsmon_topics": "topics", "newsmon_claims": "claims"}
+
+
+class Analyzer:
+    """Holds one pipeline per language, each built on first use and reused for every article."""
+
+    def __init__(self, spacy_model: str | None = None, preload: tuple[str, ...] = ()):
+        self.spacy_model = spacy_model
+        self.rules: BoilerplateRules = load_rules()
+        self._nlps: dict[str, Language] = {}
+        for lang in preload:
+            self.nlp_for(lang)
+
+    def nlp_for(self, lang: str) -> Language:
+        key = lang if lang in LEMMATIZED else "xx"
+        nlp = self._nlps.get(key)
+        if nlp is None:
+            nlp = self._nlps[key] = build_nlp(key, self.spacy_model)
+        return nlp
+
+    def analyze(self, raw: RawArticle, now: datetime | None = None) -> EnrichedArticle:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        cleaned = clean(raw.text, raw.title, self.rules)
+        t1 = time.perf_counter()
+        timings["clean"] = t1 - t0
+        lang = language.detect(cleaned.text, raw.language)
+        t2 = time.perf_counter()
+        timings["language"] = t2 - t1
+        nlp = self.nlp_for(lang)
+        doc = nlp.make_doc(cleaned.text)
+        t3 = time.perf_counter()
+        timings["tokenize"] = t3 - t2
+        for name, proc in nlp.pipeline:
+            start = time.perf_counter()
+            doc = proc(doc)
+            stage = STAGES.get(name, name)
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+        actors_pipe = nlp.get_pipe("newsmon_actors")
+        return EnrichedArticle(
+            article_id=raw.article_id,
+            source=raw.source,
+            url=raw.url,
+            title=raw.title,
+            language=lang,
+            published_at=raw.published_at,
+            fetched_at=raw.fetched_at,
+            processed_at=now or datetime.now(UTC),
+            text=cleaned.text,
+            text_length=len(cleaned.text),
+            actors=aggregate(doc._.actor_mentions, actors_pipe.actors),
+            topics=doc._.topics,
+            claims=doc._.claims,
+            pipeline=PipelineInfo(
+                version=__version__,
+                language_model=language.MODEL_NAME,
+                spacy_model=self.spacy_model,
+                gazetteer_version=actors_pipe.gazetteer.version,
+                taxonomy_version=nlp.get_pipe("newsmon_topics").taxonomy.version,
+                claims_version=nlp.get_pipe("newsmon_claims").version,
+                stage_seconds={k: round(v, 6) for k, v in timings.items()},
+            ),
+        )

@@ -1,0 +1,39 @@
+"""Build, save and load the per-language spaCy pipelines (one ``nlp`` object per language, built once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import streams.nlp.components.actors  # noqa: F401  (registers the factories)
+import streams.nlp.components.claims  # noqa: F401
+import streams.nlp.components.paragraphs  # noqa: F401
+import streams.nlp.components.topics  # noqa: F401
+
+LEMMATIZED = ("de", "en", "fr")  # spacy-lookups-data has lookup tables for these
+
+
+def build_nlp(lang: str, spacy_model: str | None = None) -> Language:
+    """blank(lang) + sentences + lookup lemmas + actors + topics + claims; unknown languages use 'xx'."""
+    nlp = spacy.blank(lang if lang in LEMMATIZED else "xx")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("newsmon_paragraphs")
+    if nlp.lang in LEMMATIZED:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("newsmon_actors", config={"model": spacy_model})
+    nlp.add_pipe("newsmon_topics")
+    nlp.add_pipe("newsmon_claims")
+    nlp.initialize()
+    return nlp
+
+
+def save_nlp(nlp: Language, path: str | Path) -> Path:
+    path = Path(path)
+    nlp.to_disk(path)
+    return path
+
+
+def load_nlp(path: str | Path) -> Language:
+    return spacy.load(path)
