@@ -49,7 +49,7 @@ class Claim(BaseModel):
 
     supplier: str | None = None
     recipient: str | None = None
-    parties: list[str] = Field(default_factory=list, description="ISO3 codes of both sides, also when direction is unknown")
+    parties: list[str] = Field(default_factory=list, description="ISO3 codes of both sides, also without direction")
     item: str
     family: Family
     modality: Modality = "assertion"
@@ -85,5 +85,6 @@ class EnrichedArticle(BaseModel):
     actors: list[Actor] = Field(default_factory=list)
     topics: list[TopicTag] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
-    duplicate_of: str | None = None
+    fingerprint: str = Field(description="64-bit SimHash (hex) of the cleaned text, for near-duplicate detection")
+    duplicate_of: str | None = Field(None, description="article_id of an earlier near-copy of this article")
     pipeline: PipelineInfo

@@ -11,6 +11,7 @@ from schemas import EnrichedArticle, PipelineInfo, RawArticle
 from streams import __version__
 from streams.nlp import language
 from streams.nlp.cleaning import BoilerplateRules, clean, load_rules
+from streams.nlp.fingerprint import simhash
 from streams.nlp.mentions import aggregate
 from streams.nlp.pipeline import LEMMATIZED, build_nlp
 
@@ -68,6 +69,7 @@ class Analyzer:
             actors=aggregate(doc._.actor_mentions, actors_pipe.actors),
             topics=doc._.topics,
             claims=doc._.claims,
+            fingerprint=f"{simhash(cleaned.text):016x}",
             pipeline=PipelineInfo(
                 version=__version__,
                 language_model=language.MODEL_NAME,

@@ -1,16 +1,19 @@
 """Claim extraction: who is said to give what to whom, and who says so.
 
-Works per sentence on token tags from the claim lexicon and the actor mentions, without a parser:
-explicit markers (nach/to/à, aus/from/de, von/by/par, demonyms on the item, possessives on a
-programme) decide roles first; word order around the trigger decides the rest. A sentence that names
-only one side of the Russia–North Korea pair borrows the other from the article, and items after
-"im Austausch für / in exchange for / en échange de" move the other way.
+Works per sentence on token tags from the claim lexicon and the actor mentions, without a parser.
+Explicit evidence decides roles first (nach/to/à, aus/from/de, von/by/par, a demonym on the item,
+a possessive on a programme, "X mit Y versorgen"); word order around the trigger decides the rest.
+The speaker of a reported clause ("Washington beschuldigte Nordkorea, ...") is the claimant, not a
+party. A sentence that names one side of the Russia–North Korea pair with explicit evidence borrows
+the other side from the article, and items after "im Austausch für / in exchange for / en échange
+de" move the other way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
@@ -20,9 +23,10 @@ from streams.nlp.lexicon import CompiledLexicon, ItemEntry, WordTags
 from streams.nlp.mentions import Mention
 
 DYAD = frozenset({"RUS", "PRK"})
-SUBJECT_SUPPLIES = {"supply", "flow", "support", "deploy", "deal"}
+SUBJECT_SUPPLIES = {"supply", "supplier_noun", "flow", "support", "deploy", "deal"}
 FAMILIES_BY_TRIGGER = {
     "supply": {"munitions", "technology", "personnel"},
+    "supplier_noun": {"munitions", "technology", "personnel"},
     "flow": {"munitions", "technology", "personnel"},
     "receive": {"munitions", "technology", "personnel"},
     "use": {"munitions"},
@@ -30,14 +34,21 @@ FAMILIES_BY_TRIGGER = {
     "deploy": {"personnel"},
     "deal": {"munitions", "technology"},
 }
-MODALITY_ORDER = ("denial", "confirmation", "allegation", "suspicion", "concern", "intent")
+MODALITY_ORDER = ("confirmation", "allegation", "suspicion", "concern", "intent")
 DETERMINERS = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "seinem",
     "seinen", "seiner", "seine", "sein", "ihr", "ihre", "ihrem", "ihren", "ihres", "the", "a", "an", "its",
     "their", "his", "her", "la", "le", "les", "l'", "un", "une", "leur", "leurs", "son", "sa", "ses",
 }
 LINKS = {"für", "for", "pour", "und", "and", "et", "mit", "with", "avec", "von", "of", "de", "nach", "to", "à"}
+AND = {"und", "and", "et", "sowie", "&"}
+SUBORDINATORS = {"dass", "that", "que", "qu'", "ob", "whether", "wie", "how"}
 GENERIC_ITEMS = {"weapons", "military-technology"}
+TECH_OF = {"missiles": "missile-technology", "rocket-launchers": "missile-technology",
+           "space-technology": "space-technology", "submarine-technology": "submarine-technology",
+           "nuclear-technology": "nuclear-technology", "drones": "military-technology",
+           "aircraft": "military-technology", "air-defence": "military-technology"}
+CARRY_SENTENCES = 8  # reported speech runs on for a few sentences after "sagte X"
 RECENT_YEAR = re.compile(r"\b20(2[2-9]|[3-9]\d)\b")
 NUMBER = re.compile(r"\d{1,3}(?:[.,\s\u202f]\d{3})+|\d+(?:[.,]\d+)?")
 MULTIPLIERS = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "millions": 1e6, "tausend": 1e3, "thousand": 1e3,
@@ -48,14 +59,23 @@ MULTIPLIERS = {"million": 1e6, "millionen": 1e6, "mio": 1e6, "millions": 1e6, "t
 class Tagged:
     """Token tags of one sentence, with phrase hits folded in."""
 
-    tokens: list  # spaCy tokens
+    tokens: list
     tags: list[WordTags]
-    items: dict[int, ItemEntry] = field(default_factory=dict)
+    items: dict[int, ItemEntry]
+
+
+@dataclass(frozen=True)
+class Party:
+    country: str
+    start: int  # token index within the sentence
+    end: int
+    kind: str
+    mention: Mention | None
 
 
 @dataclass
 class Role:
-    supplier: int = 0  # strength: 2 explicit marker, 1 word order
+    supplier: int = 0  # strength: 2 explicit evidence, 1 word order
     recipient: int = 0
     distance: int = 99
     counterpart: bool = False
@@ -64,34 +84,26 @@ class Role:
 def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
     toks = list(sent)
     tags = [lexicon.tag(t.lower_) for t in toks]
-    tagged = Tagged(toks, tags)
-    for i, tag in enumerate(tags):
-        if tag.item is not None and not tag.item.skip and not toks[i].text.endswith("-"):
-            tagged.items[i] = tag.item
-    lowered = sent.text.lower()
-    base = sent.start_char
-    hits = lexicon.phrases(lowered)
-    if not hits:
-        return tagged
-    starts = [t.idx - base for t in toks]
-    for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        covered = [i for i, s in enumerate(starts) if hit.start <= s < hit.end]
-        if not covered:
-            continue
-        if hit.section == "items":
-            for i in covered:
-                tagged.items.pop(i, None)
-            if not hit.entry.skip:  # type: ignore[attr-defined]
-                tagged.items[covered[-1]] = hit.entry  # type: ignore[assignment]
-        else:
-            kind = hit.entry.kind  # type: ignore[attr-defined]
-            field_name = {"triggers": "trigger", "markers": "marker", "cues": "cue",
-                          "attribution": "attribution"}[hit.section]
-            i = covered[0]
-            old = tags[i]
-            tags[i] = WordTags(**{**{k: getattr(old, k) for k in ("item", "trigger", "marker", "cue",
-                                                                   "attribution")}, field_name: kind})
-    return tagged
+    items = {i: tag.item for i, tag in enumerate(tags)
+             if tag.item is not None and not tag.item.skip and not toks[i].text.endswith("-")}
+    hits = lexicon.phrases(sent.text.lower())
+    if hits:
+        base = sent.start_char
+        starts = [t.idx - base for t in toks]
+        for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+            covered = [i for i, s in enumerate(starts) if hit.start <= s < hit.end]
+            if not covered:
+                continue
+            if hit.section == "items":
+                for i in covered:
+                    items.pop(i, None)
+                if not hit.entry.skip:  # type: ignore[attr-defined]
+                    items[covered[-1]] = hit.entry  # type: ignore[assignment]
+            else:
+                name = {"triggers": "trigger", "markers": "marker", "cues": "cue",
+                        "attribution": "attribution"}[hit.section]
+                tags[covered[0]] = dataclasses.replace(tags[covered[0]], **{name: hit.entry.kind})  # type: ignore
+    return Tagged(toks, tags, items)
 
 
 class ClaimExtractor:
@@ -103,62 +115,81 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> list[Claim]:
         mentions: list[Mention] = doc._.actor_mentions or []
-        countries = {m.country for m in mentions if m.country}
-        dyad_article = countries >= DYAD
+        dyad_article = {m.country for m in mentions if m.country} >= DYAD
         claims: list[Claim] = []
         seen: set[tuple] = set()
-        speaker: tuple[str | None, str | None, int] = (None, None, -9)
+        carried: tuple[Mention | None, int] = (None, -9)
         for s_index, sent in enumerate(doc.sents):
             sent_mentions = [m for m in mentions if sent.start <= m.tok_start < sent.end]
             tagged = tag_sentence(sent, self.lexicon)
-            found_speaker = self._speaker(tagged, sent_mentions)
-            if found_speaker[0]:
-                speaker = (*found_speaker, s_index)
             if not tagged.items or not any(t.trigger or t.marker == "exchange" for t in tagged.tags):
+                speaker, _ = self._speaker(tagged, sent_mentions, sent.start, len(tagged.tokens))
+                if speaker:
+                    carried = (speaker, s_index)
                 continue
-            if any(t.cue == "history" for t in tagged.tags) and not RECENT_YEAR.search(sent.text):
-                continue
-            claimant = found_speaker if found_speaker[0] else (
-                speaker[:2] if s_index - speaker[2] <= 2 else (None, None))
-            for claim in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, claimant):
+            previous = carried[0] if s_index - carried[1] <= CARRY_SENTENCES else None
+            found = self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous)
+            for claim, speaker in found:
+                if speaker:
+                    carried = (speaker, s_index)
                 key = (claim.supplier, claim.recipient, claim.item)
                 if key not in seen:
                     seen.add(key)
                     claims.append(claim)
+            if not found:
+                speaker, _ = self._speaker(tagged, sent_mentions, sent.start, len(tagged.tokens))
+                if speaker:
+                    carried = (speaker, s_index)
         return claims
 
     # -- who says so ---------------------------------------------------------------------------
-    def _speaker(self, tagged: Tagged, mentions: list[Mention]) -> tuple[str | None, str | None]:
-        """The actor a sentence attributes its content to (laut X, X sagte, X accuses ...)."""
-        if not mentions:
-            return None, None
-        verbs = [i for i, t in enumerate(tagged.tags)
-                 if t.attribution or t.cue in ("denial", "confirmation", "allegation", "suspicion", "concern")]
-        if not verbs:
-            return None, None
-        first = tagged.tokens[0].i
-        best: tuple[int, Mention] | None = None
-        for v in verbs:
-            attribution = tagged.tags[v].attribution
-            for m in mentions:
-                pos = m.tok_start - first
-                if attribution == "according":
-                    dist = v - (m.tok_end - first) if tagged.tokens[v].lower_ == "zufolge" else pos - v
-                elif attribution == "speech":
-                    dist = abs(pos - v)
-                else:  # "X accuses / suspects / is concerned": the speaker is the subject, before the verb
-                    dist = v - (m.tok_end - first)
-                if dist < 0 or dist > 12:
-                    continue
-                # People and organisations speak more often than the states they are named with.
-                rank = dist - (3 if m.actor_type != "country" or m.kind == "compound" else 0)
-                if best is None or rank < best[0]:
-                    best = (rank, m)
-        if best is None:
-            return None, None
-        return self._claimant_of(best[1])
+    def _speaker(self, tagged: Tagged, mentions: list[Mention], first: int, t_idx: int
+                 ) -> tuple[Mention | None, int]:
+        """(speaker mention, start of the reported clause) for the trigger at ``t_idx``."""
+        tags = tagged.tags
+        verbs = [i for i, t in enumerate(tags) if t.attribution == "speech" or t.speaker_cue]
+        before = [v for v in verbs if v < t_idx]
+        if before:
+            v = before[-1]
+            return self._subject_of(tagged, mentions, first, v), v + 1
+        according = [i for i, t in enumerate(tags) if t.attribution == "according"]
+        for a in according:
+            if tagged.tokens[a].lower_ == "zufolge":
+                hit = [m for m in mentions if 0 <= a - (m.tok_end - first) <= 1]
+            else:
+                hit = [m for m in mentions if 0 < (m.tok_start - first) - a <= 5]
+            if hit:
+                return hit[0], 0
+        after = [v for v in verbs if v > t_idx]
+        if after:
+            return self._subject_of(tagged, mentions, first, after[0]), 0
+        return None, 0
 
-    def _claimant_of(self, m: Mention) -> tuple[str | None, str | None]:
+    @staticmethod
+    def _subject_of(tagged: Tagged, mentions: list[Mention], first: int, v: int) -> Mention | None:
+        """The actor before the verb (X sagte / X accuses) or just after it (sagte Stoltenberg)."""
+        inverted = v > 0 and tagged.tokens[v - 1].text in {",", "«", "»", "“", "”", '"'}
+        speech = tagged.tags[v].attribution == "speech"
+        best: tuple[int, Mention] | None = None
+        for m in mentions:
+            if m.kind == "demonym":
+                continue
+            start, end = m.tok_start - first, m.tok_end - first
+            if 0 <= v - end <= 8:
+                rank = v - end
+            elif 0 < start - v <= 4 and speech and not any(
+                    t.is_punct or t.lower_ in SUBORDINATORS for t in tagged.tokens[v + 1:start]):
+                rank = start - v + 1 - (10 if inverted else 0)  # "..., berichtete Interfax"
+            else:
+                continue
+            rank -= 2 if m.actor_type != "country" else 0  # people and bodies speak more than states
+            if best is None or rank < best[0]:
+                best = (rank, m)
+        return best[1] if best else None
+
+    def _claimant_of(self, m: Mention | None) -> tuple[str | None, str | None]:
+        if m is None:
+            return None, None
         entry = self.actors.get(m.actor_id)
         if entry is None:
             return m.actor_id, m.text
@@ -169,157 +200,248 @@ class ClaimExtractor:
         return entry.id, entry.name
 
     # -- what moves where ------------------------------------------------------------------------
+    def _parties(self, tagged: Tagged, mentions: list[Mention], first: int) -> list[Party]:
+        toks, items = tagged.tokens, tagged.items
+        out = []
+        covered = set()
+        for m in mentions:
+            if not m.country or m.actor_type == "organization":
+                continue  # ministries and agencies speak; they do not send shells
+            start, end = m.tok_start - first, m.tok_end - first
+            covered.update(range(start, end))
+            attached = end in items or (toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
+            if m.kind == "demonym" and not attached and self._marker_before(toks, tagged.tags, start) not in (
+                    "from", "to", "agent"):
+                continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
+            out.append(Party(m.country, start, end, m.kind, m))
+        for i, tok in enumerate(toks):
+            code = self.lexicon.places.get(tok.lower_)
+            if code and i not in covered:
+                out.append(Party(code, i, i + 1, "place", None))
+        return out
+
     def _sentence_claims(self, sent: Span, tagged: Tagged, mentions: list[Mention], dyad_article: bool,
-                         claimant: tuple[str | None, str | None]) -> list[Claim]:
-        first = tagged.tokens[0].i
-        n = len(tagged.tokens)
-        tags = tagged.tags
-        exchange_at = next((i for i, t in enumerate(tags) if t.marker == "exchange"), None)
-        exchange_end = n
-        if exchange_at is not None:
-            exchange_end = next((i for i in range(exchange_at + 1, n) if tagged.tokens[i].text in {",", ";"}
-                                 and i > exchange_at + 2), n)
+                         previous: Mention | None) -> list[tuple[Claim, Mention | None]]:
+        tags, toks = tagged.tags, tagged.tokens
+        n = len(toks)
+        cues = {t.cue for t in tags if t.cue}
+        if "proposal" in cues:
+            return []  # a commentator's proposal is not a claim that something moves
+        if "history" in cues and not RECENT_YEAR.search(sent.text):
+            return []
+        first = sent.start
+        items = self._absorb(tagged)
+        exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
-        conditional = any(t.cue == "conditional" for t in tags)
-        parties = [m for m in mentions if m.country]
-        out: list[Claim] = []
-        for idx, item in sorted(tagged.items.items()):
-            in_exchange = exchange_at is not None and exchange_at < idx < exchange_end
-            trigger = self._trigger_for(tags, idx, item, in_exchange, exchange_at)
+        all_parties = self._parties(tagged, mentions, first)
+        out: list[tuple[Claim, Mention | None]] = []
+        for idx, item in sorted(items.items()):
+            in_exchange = exchange is not None and exchange[0] < idx < exchange[1]
+            trigger = self._trigger_for(tags, idx, item, exchange)
             if trigger is None:
                 continue
             t_idx, kind = trigger
-            if any(h < min(t_idx, idx) and h >= min(t_idx, idx) - 10 for h in hypothetical):
+            if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
-            if kind == "deal" and (hypothetical or conditional):
+            if kind == "deal" and (hypothetical or "conditional" in cues):
                 continue  # "any arms deal would violate ..." is a warning, not a claim
-            roles = self._roles(tagged, parties, first, t_idx, kind, tagged.items)
-            if in_exchange:
-                main = self._main_item(tagged, exchange_at, exchange_end)
-                if main is None:
-                    continue
-                m_roles = self._roles(tagged, parties, first, main[0], main[1], tagged.items)
-                supplier, recipient = self._resolve(m_roles, claimant[0], dyad_article)
-                supplier, recipient = recipient, supplier
+            if any(tags[i].cue == "self" for i in range(t_idx + 1, min(n, t_idx + 6))):
+                continue  # "pour en équiper sa propre armée"
+            speaker, clause = self._speaker(tagged, mentions, first, t_idx)
+            parties = [p for p in all_parties
+                       if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")]
+            if in_exchange and exchange is not None:
+                supplier, recipient = self._exchange_direction(tagged, items, parties, idx, exchange, dyad_article)
             else:
-                supplier, recipient = self._resolve(roles, claimant[0], dyad_article)
-            party_set = sorted({c for c in (supplier, recipient) if c} or
-                               {c for c, r in roles.items() if r.counterpart})
-            if not party_set:
+                roles = self._roles(tagged, items, parties, t_idx, kind, item)
+                supplier, recipient = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items))
+            named = {p.country for p in parties}
+            party_set = sorted({c for c in (supplier, recipient) if c})
+            if not supplier and not recipient:
+                pair = self._coordinated_pair(tagged, parties) or (
+                    sorted(named) if kind == "deal" and len(named) == 2 else None)
+                if not pair:
+                    continue
+                party_set = pair
+            elif not (supplier and recipient):
                 continue
-            if supplier is None and recipient is None and len(party_set) < 2:
-                continue
-            out.append(Claim(
+            claimant = speaker or previous
+            claimant_id, claimant_name = self._claimant_of(claimant)
+            out.append((Claim(
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",
-                family=item.family or "munitions", modality=self._modality(tags, t_idx, idx),
-                claimant=claimant[0], claimant_name=claimant[1],
-                quantity=self._quantity(sent, tagged.tokens[idx].idx),
+                family=item.family or "munitions", modality=self._modality(tags, cues, t_idx, idx),
+                claimant=claimant_id, claimant_name=claimant_name,
+                quantity=self._quantity(sent, toks[idx].idx),
                 evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char),
-            ))
-        specific = {(c.supplier, c.recipient, c.family) for c in out if c.item not in GENERIC_ITEMS}
-        return [c for c in out if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
+            ), speaker))
+        specific = {(c.supplier, c.recipient, c.family) for c, _ in out if c.item not in GENERIC_ITEMS}
+        return [(c, s) for c, s in out
+                if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
 
     @staticmethod
-    def _trigger_for(tags: list[WordTags], idx: int, item: ItemEntry, in_exchange: bool,
-                     exchange_at: int | None) -> tuple[int, str] | None:
-        if in_exchange and exchange_at is not None:
-            return exchange_at, "exchange"
+    def _absorb(tagged: Tagged) -> dict[int, ItemEntry]:
+        """'Know-how für Raketen', 'technology for its missiles': the later items name the technology."""
+        items = dict(tagged.items)
+        for idx, item in sorted(tagged.items.items()):
+            if item.family != "technology" or item.programme:
+                continue
+            for j in range(idx + 1, min(idx + 9, len(tagged.tokens))):
+                other = items.get(j)
+                if other is None or other.family == "technology":
+                    continue
+                if not any(tagged.tags[k].marker == "to" for k in range(idx + 1, j)):
+                    break
+                items[j] = ItemEntry(word=other.word, phrase=other.phrase, family="technology",
+                                     item=TECH_OF.get(other.item or "", "military-technology"))
+        return items
+
+    @staticmethod
+    def _exchange_region(tagged: Tagged, items: dict[int, ItemEntry]) -> tuple[int, int] | None:
+        n = len(tagged.tokens)
+        at = next((i for i, t in enumerate(tagged.tags) if t.marker == "exchange"), None)
+        if at is None:
+            return None
+        end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", "–", "—"}), n)
+        if not any(at < i < end for i in items):
+            return None  # "in return, Russia ..." qualifies the whole clause
+        return at, end
+
+    @staticmethod
+    def _trigger_for(tags: list[WordTags], idx: int, item: ItemEntry, exchange: tuple[int, int] | None
+                     ) -> tuple[int, str] | None:
+        if exchange and exchange[0] < idx < exchange[1]:
+            return exchange[0], "supply"
         best = None
         for i, t in enumerate(tags):
             kind = t.trigger
             if kind is None or item.family not in FAMILIES_BY_TRIGGER[kind]:
                 continue
-            if kind == "support" and not (item.programme or item.family == "technology"):
-                continue
             if item.programme and kind not in ("support", "supply", "flow"):
                 continue
-            if exchange_at is not None and i > exchange_at and idx < exchange_at:
+            if exchange and exchange[0] < i < exchange[1]:
                 continue  # the main clause's item takes the main clause's verb
             dist = abs(i - idx)
             if best is None or dist < best[0]:
                 best = (dist, i, kind)
         return (best[1], best[2]) if best else None
 
-    @staticmethod
-    def _main_item(tagged: Tagged, exchange_at: int | None, exchange_end: int) -> tuple[int, str] | None:
-        """The trigger of the clause outside the exchange phrase."""
-        for i, t in enumerate(tagged.tags):
-            if t.trigger and t.trigger != "deal" and not (exchange_at is not None and exchange_at < i < exchange_end):
-                return i, t.trigger
-        return None
+    def _exchange_direction(self, tagged: Tagged, items: dict[int, ItemEntry], parties: list[Party], idx: int,
+                            exchange: tuple[int, int], dyad_article: bool) -> tuple[str | None, str | None]:
+        local = [p for p in parties if exchange[0] < p.start < exchange[1]]
+        roles = self._roles(tagged, items, local, exchange[0], "supply", items[idx], explicit_only=True)
+        supplier, recipient = self._resolve(roles, "supply", dyad_article, True)
+        if supplier or recipient:
+            return supplier, recipient
+        main = next(((i, t.trigger) for i, t in enumerate(tagged.tags)
+                     if t.trigger and t.trigger != "deal" and not exchange[0] < i < exchange[1]), None)
+        if main is None:
+            return None, None
+        outside = [p for p in parties if not exchange[0] < p.start < exchange[1]]
+        roles = self._roles(tagged, items, outside, main[0], main[1], None)
+        supplier, recipient = self._resolve(roles, main[1], dyad_article, True)
+        return recipient, supplier
 
-    def _roles(self, tagged: Tagged, parties: list[Mention], first: int, t_idx: int, kind: str,
-               items: dict[int, ItemEntry]) -> dict[str, Role]:
-        roles: dict[str, Role] = {}
+    def _roles(self, tagged: Tagged, items: dict[int, ItemEntry], parties: list[Party], t_idx: int, kind: str,
+               current: ItemEntry | None, explicit_only: bool = False) -> dict[str, Role]:
         toks, tags = tagged.tokens, tagged.tags
+        german = toks[0].lang_ == "de"
         subject_supplies = kind in SUBJECT_SUPPLIES
-        for m in parties:
-            start, end = m.tok_start - first, m.tok_end - first
-            role = roles.setdefault(m.country, Role())  # type: ignore[arg-type]
-            role.distance = min(role.distance, abs(start - t_idx))
-            marker = self._marker_before(toks, tags, start)
-            after = end < len(toks) and end in items
-            before_item = next((i for i in range(start - 1, max(start - 3, -1), -1) if i in items), None)
-            if m.kind == "demonym" and (after or (before_item is not None and toks[start].lang_ == "fr")):
-                item = items[end] if after else items[before_item]  # type: ignore[index]
+        roles: dict[str, Role] = {}
+        before: list[Party] = []
+        prev: tuple[Party, str | None] | None = None
+        for p in sorted(parties, key=lambda p: p.start):
+            role = roles.setdefault(p.country, Role())
+            role.distance = min(role.distance, abs(p.start - t_idx))
+            item = items.get(p.end) or items.get(p.start - 1) or items.get(p.start - 2)
+            if p.kind == "demonym" and item is not None:
+                if current is not None and item.family != current.family:
+                    continue  # "nordkoreanische Truppen" says nothing about who supports the Atomprogramm
                 if item.programme:
-                    role.recipient = max(role.recipient, 2)
+                    role.recipient = 2
                 else:
-                    role.supplier = max(role.supplier, 2)
+                    role.supplier = 2
                 continue
+            if any(tags[i].marker == "target" for i in range(max(0, p.start - 3), p.start)):
+                continue  # "Krieg gegen die Ukraine", "invasion of Ukraine": the target, not a party
+            marker = self._marker_before(toks, tags, p.start)
+            if marker is None and prev is not None and all(
+                    t.lower_ in AND or t.lower_ in DETERMINERS for t in toks[prev[0].end:p.start]) and any(
+                    t.lower_ in AND for t in toks[prev[0].end:p.start]):
+                marker = prev[1]  # "zwischen Moskau und Pjöngjang": the second shares the first's marker
+            prev = (p, marker)
             if marker == "between":
                 role.counterpart = True
                 continue
-            if marker == "from" and before_item is not None and items[before_item].programme:
-                role.recipient = max(role.recipient, 2)  # programme nucléaire de la Corée du Nord
+            prev_item = next((items[i] for i in range(p.start - 1, max(p.start - 4, -1), -1) if i in items), None)
+            if marker == "from" and prev_item is not None and prev_item.programme:
+                role.recipient = 2  # programme nucléaire de la Corée du Nord
                 continue
             if marker in ("to", "from", "agent") or (marker == "location" and kind == "deploy"):
-                if marker == "to" or marker == "location":
-                    role.recipient = max(role.recipient, 2)
+                if marker in ("to", "location"):
+                    role.recipient = 2
                 elif marker == "from" or subject_supplies:
-                    role.supplier = max(role.supplier, 2)
+                    role.supplier = 2
                 else:
-                    role.recipient = max(role.recipient, 2)
+                    role.recipient = 2
                 continue
             if marker in ("location", "with"):
-                role.counterpart = True
                 continue
-            if kind == "supply" and end < len(toks) and tags[end].marker == "with" and any(
-                    i in items for i in range(end + 1, min(end + 5, len(toks)))):
-                role.recipient = max(role.recipient, 2)  # "Nordkorea mit Technologie versorgen"
+            if kind in ("supply", "supplier_noun") and p.end < len(toks) and tags[p.end].marker == "with" and any(
+                    i in items for i in range(p.end + 1, min(p.end + 5, len(toks)))):
+                role.recipient = 2  # "Nordkorea mit Technologie versorgen"
                 continue
-            if self._possessive_of_programme(toks, start, end, items):
-                role.recipient = max(role.recipient, 2)
+            if self._possessive_of_programme(toks, p.start, p.end, items):
+                role.recipient = 2
                 continue
-            if start > 0 and start - 1 == t_idx or (start > 1 and start - 2 == t_idx
-                                                   and toks[start - 1].lower_ in DETERMINERS):
-                # genitive after a trigger noun: "Unterstützung Russlands", "Lieferungen Nordkoreas"
-                if toks[t_idx].text[:1].isupper() and toks[t_idx].lang_ == "de":
-                    role.supplier = max(role.supplier, 2) if subject_supplies else role.supplier
-                    if not subject_supplies:
-                        role.recipient = max(role.recipient, 2)
-                    continue
-            if start < t_idx:
-                if subject_supplies:
-                    role.supplier = max(role.supplier, 1)
+            if german and (p.start - 1 == t_idx or (p.start - 2 == t_idx and toks[p.start - 1].lower_ in DETERMINERS)
+                           ) and toks[t_idx].text[:1].isupper():
+                # genitive after a trigger noun: "Lieferungen Nordkoreas", but "Lieferant Russlands"
+                if kind in ("supplier_noun", "receive", "use"):
+                    role.recipient = 2
                 else:
-                    role.recipient = max(role.recipient, 1)
+                    role.supplier = 2
+                continue
+            if explicit_only:
+                continue
+            if p.start < t_idx:
+                if german and toks[t_idx].text[:1].isupper() and not (
+                        p.end == t_idx or (p.end == t_idx - 1 and toks[p.end].lower_ in DETERMINERS)):
+                    continue  # a noun trigger ("über Waffenlieferungen") has no subject far before it
+                before.append(p)
             elif kind in ("supply", "support"):
                 role.recipient = max(role.recipient, 1)
+            elif kind == "supplier_noun":
+                role.supplier = max(role.supplier, 1)
             elif kind == "deal":
                 role.counterpart = True
+        self._word_order(roles, before, t_idx, kind, german)
         return roles
 
     @staticmethod
+    def _word_order(roles: dict[str, Role], before: list[Party], t_idx: int, kind: str, german: bool) -> None:
+        countries = list(dict.fromkeys(p.country for p in sorted(before, key=lambda p: p.start)))
+        if not countries:
+            return
+        if kind in ("supply", "support") and german and len(countries) >= 2:
+            # "Pjöngjang hat Moskau Granaten geliefert": subject first, then the dative
+            roles[countries[0]].supplier = max(roles[countries[0]].supplier, 1)
+            for c in countries[1:]:
+                roles[c].recipient = max(roles[c].recipient, 1)
+            return
+        nearest = max(before, key=lambda p: p.start).country
+        if kind in SUBJECT_SUPPLIES and kind != "supplier_noun":
+            roles[nearest].supplier = max(roles[nearest].supplier, 1)
+        elif kind in ("receive", "use"):
+            roles[nearest].recipient = max(roles[nearest].recipient, 1)
+
+    @staticmethod
     def _marker_before(toks: list, tags: list[WordTags], start: int) -> str | None:
-        skipped = 0
         for i in range(start - 1, max(start - 4, -1), -1):
             if tags[i].marker:
                 return tags[i].marker
-            word = toks[i].lower_
-            if word in DETERMINERS or (toks[i].is_alpha and toks[i].is_lower and not tags[i].trigger
-                                       and not tags[i].item):
-                skipped += 1
+            tok = toks[i]
+            if tok.lower_ in DETERMINERS or (tok.is_alpha and tok.is_lower and not tags[i].trigger
+                                              and not tags[i].item and not tags[i].cue):
                 continue
             return None
         return None
@@ -340,72 +462,78 @@ class ClaimExtractor:
         return prev >= 1 and toks[prev].lower_ in DETERMINERS and (prev - 1) in items and items[prev - 1].programme
 
     @staticmethod
-    def _resolve(roles: dict[str, Role], claimant: str | None, dyad_article: bool) -> tuple[str | None, str | None]:
-        def pick(attr: str, exclude: str | None) -> str | None:
+    def _coordinated_pair(tagged: Tagged, parties: list[Party]) -> list[str] | None:
+        """'Moskau und Pjöngjang', 'between Russia and North Korea': two sides, no direction."""
+        ordered = sorted(parties, key=lambda p: p.start)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            gap = [t.lower_ for t in tagged.tokens[a.end:b.start]]
+            if a.country != b.country and gap and all(w in AND or w in DETERMINERS for w in gap) and any(
+                    w in AND for w in gap):
+                return sorted({a.country, b.country})
+        return None
+
+    @staticmethod
+    def _implicit_recipient(tagged: Tagged, items: dict[int, ItemEntry]) -> bool:
+        """'Technologie für die Atomprogramme dieser Länder': a recipient is named, if not by name."""
+        return any(t.marker == "to" and any(j in items and items[j].programme for j in range(i + 1, i + 5))
+                   for i, t in enumerate(tagged.tags))
+
+    @staticmethod
+    def _resolve(roles: dict[str, Role], kind: str, dyad_article: bool, implicit: bool
+                 ) -> tuple[str | None, str | None]:
+        def pick(attr: str, exclude: str | None) -> tuple[str | None, int]:
             ranked = sorted(((getattr(r, attr), -r.distance, c) for c, r in roles.items()
                              if getattr(r, attr) and c != exclude), reverse=True)
-            if not ranked:
-                return None
-            if claimant and ranked[0][2] == claimant and ranked[0][0] == 1 and len(ranked) > 1:
-                return ranked[1][2]  # the accuser is not the supplier: "Washington accuses Pyongyang of..."
-            return ranked[0][2]
+            return (ranked[0][2], ranked[0][0]) if ranked else (None, 0)
 
-        supplier = pick("supplier", None)
-        recipient = pick("recipient", supplier)
-        if supplier and recipient is None:
-            pass
-        elif recipient and supplier is None:
-            supplier = pick("supplier", recipient)
-        if supplier and recipient and roles[supplier].supplier < roles[recipient].recipient:
-            pass
-        if supplier == recipient:
-            recipient = None
-        if dyad_article:
-            named = {c for c, r in roles.items() if r.supplier or r.recipient or r.counterpart}
-            if supplier in DYAD and recipient is None and named <= DYAD | ({claimant} if claimant else set()):
+        # The strongest single piece of evidence fixes its side first; the other side comes from the rest.
+        best_s, best_r = pick("supplier", None), pick("recipient", None)
+        if best_r[1] > best_s[1]:
+            recipient, r_strength = best_r
+            supplier, s_strength = pick("supplier", recipient)
+        else:
+            supplier, s_strength = best_s
+            recipient, r_strength = pick("recipient", supplier)
+        if kind == "use" and s_strength < 2:
+            return None, None  # "Russia fired missiles" says nothing about where they came from
+        if dyad_article and kind != "use":
+            others = {c for c, r in roles.items() if (r.supplier or r.recipient) and c not in DYAD}
+            if not others and supplier in DYAD and recipient is None and (s_strength == 2 or implicit):
                 recipient = next(iter(DYAD - {supplier}))
-            elif recipient in DYAD and supplier is None and named <= DYAD | ({claimant} if claimant else set()):
+            elif not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit):
                 supplier = next(iter(DYAD - {recipient}))
         return supplier, recipient
 
     @staticmethod
-    def _modality(tags: list[WordTags], t_idx: int, idx: int) -> str:
-        cues = {t.cue for t in tags if t.cue}
-        lo = min(t_idx, idx)
-        negated = any(tags[i].cue == "negation" for i in range(max(0, lo - 4), max(t_idx, idx) + 1))
+    def _modality(tags: list[WordTags], cues: set[str], t_idx: int, idx: int) -> str:
+        lo, hi = min(t_idx, idx), max(t_idx, idx)
+        negated = any(tags[i].cue == "negation" for i in range(max(0, lo - 4), hi + 1))
         if "denial" in cues or negated:
             return "denial"
-        for modality in MODALITY_ORDER[1:]:
-            if modality in cues:
-                return modality
-        return "assertion"
+        return next((m for m in MODALITY_ORDER if m in cues), "assertion")
 
     def _quantity(self, sent: Span, item_char: int) -> Quantity | None:
         best = None
         for m in self.lexicon.quantity_re.finditer(sent.text):
-            end = sent.start_char + m.end()
-            start = sent.start_char + m.start()
-            if start <= item_char and item_char - end <= 40 and m.group().strip():
-                if NUMBER.search(m.group()) or any(c.isalpha() for c in m.group()):
-                    best = m
-        if best is None:
-            return None
-        text = best.group().strip()
-        return Quantity(text=text, value=_value(text), unit=None)
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            text = m.group().strip()
+            if text and start <= item_char and item_char - end <= 40 and (
+                    NUMBER.search(text) or any(c.isalpha() for c in text)):
+                best = text
+        return Quantity(text=best, value=_value(best)) if best else None
 
 
 def _value(text: str) -> float | None:
     m = NUMBER.search(text)
     if not m:
         return None
-    raw = m.group()
-    digits = re.sub(r"[.,\s\u202f](?=\d{3}\b)", "", raw).replace(",", ".")
+    digits = re.sub(r"[.,\s\u202f](?=\d{3}\b)", "", m.group()).replace(",", ".")
     try:
         value = float(digits)
     except ValueError:
         return None
+    lowered = text.lower()
     for word, mult in MULTIPLIERS.items():
-        if re.search(rf"\b{word}\b", text.lower()):
-            value *= mult
-            break
+        if re.search(rf"\b{word}\b", lowered):
+            return value * mult
     return value

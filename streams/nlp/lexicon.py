@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from streams.nlp.data_files import DATA_DIR, load_yaml
 
-TriggerKind = Literal["supply", "flow", "receive", "use", "support", "deploy", "deal"]
-MarkerKind = Literal["exchange", "to", "from", "agent", "location", "with", "between"]
+TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "support", "deploy", "deal"]
+MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between"]
 CueKind = Literal["denial", "confirmation", "allegation", "suspicion", "concern", "intent", "hypothetical",
-                  "conditional", "negation", "history"]
+                  "conditional", "proposal", "self", "negation", "history"]
 AttributionKind = Literal["according", "speech"]
 
 
@@ -57,6 +57,7 @@ class MarkerEntry(_Entry):
 
 class CueEntry(_Entry):
     kind: CueKind
+    speaker: bool = Field(True, description="false for hedges (könnte, reportedly) that name no speaker")
 
 
 class AttributionEntry(_Entry):
@@ -78,6 +79,7 @@ class ClaimLexicon(BaseModel):
     cues: list[CueEntry]
     attribution: list[AttributionEntry]
     quantities: QuantityPatterns
+    places: dict[str, list[str]] = Field(default_factory=dict, description="ISO3 -> place names")
 
     @field_validator("items", "triggers")
     @classmethod
@@ -94,6 +96,7 @@ class WordTags:
     marker: MarkerKind | None = None
     cue: CueKind | None = None
     attribution: AttributionKind | None = None
+    speaker_cue: bool = False
 
     @property
     def empty(self) -> bool:
@@ -109,6 +112,7 @@ class PhraseHit:
 
 
 EMPTY = WordTags()
+SPEAKER_CUES = {"denial", "confirmation", "allegation", "suspicion", "concern"}
 SECTIONS = ("items", "triggers", "markers", "cues", "attribution")
 
 
@@ -127,6 +131,7 @@ class CompiledLexicon:
         self.quantity_re = re.compile(
             rf"(?<!\w)(?:{q.number}|{q.vague})(?:\s+\w+){{0,3}}?\s*(?:{q.units})?", re.IGNORECASE)
         self.tag = lru_cache(maxsize=100_000)(self._tag)
+        self.places = {name.casefold(): code for code, names in lexicon.places.items() for name in names}
 
     def _first(self, section: str, word: str):  # noqa: ANN202
         for pattern, entry in self._words[section]:
@@ -146,6 +151,7 @@ class CompiledLexicon:
             marker=marker.kind if marker else None,
             cue=cue.kind if cue else None,
             attribution=attribution.kind if attribution else None,
+            speaker_cue=bool(cue and cue.speaker and cue.kind in SPEAKER_CUES),
         )
         return EMPTY if tags.empty else tags
 
