@@ -62,6 +62,7 @@ class TopicNames(BaseModel):
     enriched: str = "articles.enriched"
     dlq: str = "articles.dlq"
     alerts: str = "alerts"
+    claims: str = "newsmon.claims-by-signature"
 
     @classmethod
     def with_prefix(cls, prefix: str) -> TopicNames:

@@ -18,6 +18,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         NewTopic(names.enriched, settings.partitions, rf),
         NewTopic(names.dlq, settings.partitions, rf),
         NewTopic(names.alerts, settings.partitions, rf, topic_configs={"cleanup.policy": "compact"}),
+        NewTopic(names.claims, settings.partitions, rf),
     ]
 
 

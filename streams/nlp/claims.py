@@ -160,6 +160,8 @@ class ClaimExtractor:
                 hit = [m for m in mentions if 0 < (m.tok_start - first) - a <= 5]
             if hit:
                 return hit[0], 0
+        if according:
+            return None, -1  # "Beobachtern zufolge": attributed, but to nobody we know
         after = [v for v in verbs if v > t_idx]
         if after:
             return self._subject_of(tagged, mentions, first, after[0]), 0
@@ -265,7 +267,7 @@ class ClaimExtractor:
                 party_set = pair
             elif not (supplier and recipient):
                 continue
-            claimant = speaker or previous
+            claimant = speaker or (previous if clause >= 0 else None)
             claimant_id, claimant_name = self._claimant_of(claimant)
             out.append((Claim(
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",

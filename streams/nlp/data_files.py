@@ -41,6 +41,7 @@ def describe(exc: ValidationError, raw: object) -> str:
             except (KeyError, IndexError, TypeError):
                 break
             if isinstance(node, dict) and "id" in node and i < len(loc) - 1:
-                where = f"{'.'.join(map(str, loc[: i + 1]))} (id {node['id']!r}) field {'.'.join(map(str, loc[i + 1:]))}"
+                head, tail = ".".join(map(str, loc[: i + 1])), ".".join(map(str, loc[i + 1:]))
+                where = f"{head} (id {node['id']!r}) field {tail}"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)

@@ -1,0 +1,42 @@
+"""The Faust application, configured from ``Settings`` (``NEWSMON_*``) when this module is imported."""
+
+from __future__ import annotations
+
+import faust
+
+from streams.settings import Settings
+
+settings = Settings.from_env()
+
+
+def create_app(cfg: Settings) -> faust.App:
+    return faust.App(
+        cfg.app_id,
+        version=1,
+        broker=[f"kafka://{b.strip()}" for b in cfg.broker.split(",")],
+        store=cfg.store,
+        datadir=str(cfg.data_dir),
+        autodiscover=False,
+        processing_guarantee="at_least_once",  # exactly_once is not trustworthy in faust-streaming
+        broker_session_timeout=cfg.session_timeout,
+        broker_heartbeat_interval=cfg.heartbeat_interval,
+        broker_rebalance_timeout=cfg.rebalance_timeout,
+        broker_commit_every=cfg.commit_every,
+        broker_commit_interval=cfg.commit_interval,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=8 * 1024 * 1024,
+        producer_max_request_size=8 * 1024 * 1024,
+        topic_partitions=cfg.partitions,
+        topic_replication_factor=cfg.replication_factor,
+        topic_disable_leader=True,
+        stream_wait_empty=True,
+        web_port=cfg.web_port,
+        web_bind=cfg.web_bind,
+        web_host=cfg.web_bind if cfg.web_bind != "0.0.0.0" else "localhost",
+        table_cleanup_interval=60.0,
+        debug=False,
+        canonical_url=f"http://localhost:{cfg.web_port}",
+    )
+
+
+app = create_app(settings)

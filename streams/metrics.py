@@ -1,0 +1,78 @@
+"""Prometheus metrics of a worker (names and labels: ``deploy/prometheus/metric_contract.yml``)."""
+
+from __future__ import annotations
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+)
+
+from schemas import Alert, EnrichedArticle
+
+disable_created_metrics()  # *_created series only double the scrape size
+
+DEAD_LETTER_REASONS = ("not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error")
+FAMILIES = ("munitions", "technology", "personnel")
+STAGES = ("clean", "language", "tokenize", "sentences", "lemmas", "actors", "topics", "claims", "fingerprint",
+          "alerts")
+
+WORKER_INFO = Gauge("newsmon_worker_info", "Constant 1; the labels describe the running worker.",
+                    ["version", "spacy_model", "rules_version", "gazetteer_version"])
+CONSUMED = Counter("newsmon_articles_consumed", "Messages read from a source topic.", ["topic"])
+ENRICHED = Counter("newsmon_articles_enriched", "Enriched articles published.", ["language"])
+DEAD_LETTERS = Counter("newsmon_dead_letters", "Raw messages published to the dead-letter topic.", ["reason"])
+CLAIMS = Counter("newsmon_claims", "Transfer claims extracted, by family.", ["family"])
+ALERTS = Counter("newsmon_alerts", "Alerts published.", ["rule_id", "severity", "novelty"])
+ACTOR_MENTIONS = Counter("newsmon_actor_mentions", "Mentions of gazetteer actors.", ["actor_id", "actor_type"])
+DUPLICATES = Counter("newsmon_duplicates", "Near-duplicate articles (duplicate_of set).")
+PROCESSING = Histogram("newsmon_article_processing_seconds", "Per-article pipeline time.",
+                       buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
+END_TO_END = Histogram("newsmon_end_to_end_latency_seconds",
+                       "Kafka timestamp of the raw message to the enriched article being published.",
+                       buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+STAGE = Histogram("newsmon_nlp_stage_seconds", "Time per NLP pipeline stage.", ["stage"],
+                  buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1))
+BATCH = Histogram("newsmon_batch_size", "Articles per processed batch.", buckets=(1, 2, 5, 10, 20, 50, 100))
+LAG = Gauge("newsmon_consumer_lag_messages", "Highwater minus the next offset to process, per partition.",
+            ["topic", "partition"])
+LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of the last enriched article.")
+
+
+def initialise(version: str, spacy_model: str | None, rules_version: str, gazetteer_version: str,
+               raw_topic: str) -> None:
+    """Create every closed label set at 0 so rate() sees the first event."""
+    WORKER_INFO.labels(version, spacy_model or "none", rules_version, gazetteer_version).set(1)
+    CONSUMED.labels(raw_topic)
+    for reason in DEAD_LETTER_REASONS:
+        DEAD_LETTERS.labels(reason)
+    for family in FAMILIES:
+        CLAIMS.labels(family)
+    for stage in STAGES:
+        STAGE.labels(stage)
+
+
+def observe_article(article: EnrichedArticle, gazetteer_ids: frozenset[str]) -> None:
+    ENRICHED.labels(article.language).inc()
+    PROCESSING.observe(sum(article.pipeline.stage_seconds.values()))
+    for stage, seconds in article.pipeline.stage_seconds.items():
+        STAGE.labels(stage).observe(seconds)
+    for claim in article.claims:
+        CLAIMS.labels(claim.family).inc()
+    for actor in article.actors:
+        if actor.id in gazetteer_ids:  # unknown people would make the label set unbounded
+            ACTOR_MENTIONS.labels(actor.id, actor.type).inc(actor.mentions)
+    if article.duplicate_of:
+        DUPLICATES.inc()
+
+
+def observe_alert(alert: Alert) -> None:
+    ALERTS.labels(alert.rule_id, alert.severity, alert.novelty).inc()
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -1,0 +1,67 @@
+"""Start a worker: topics, the NLP process pool, the alert engine, metrics, then Faust."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from faust.worker import Worker
+
+from streams import __version__
+from streams.alerting.engine import AlertEngine
+from streams.app import app, settings
+from streams.delivery import forget_partitions
+from streams.kafka.admin import ensure_topics, topic_specs
+from streams.metrics import initialise
+from streams.nlp.gazetteer import load_gazetteer
+from streams.nlp_pool import NlpPool
+from streams.runtime import runtime
+
+log = logging.getLogger("newsmon.worker")
+
+
+def _register() -> None:
+    import agents.alerts  # noqa: F401  (agents and views register themselves on import)
+    import agents.enrich  # noqa: F401
+    import streams.tables  # noqa: F401
+    import streams.web  # noqa: F401
+
+    @app.on_partitions_revoked.connect
+    async def _revoked(sender, revoked, **kwargs) -> None:  # noqa: ANN001, ANN003
+        forget_partitions(revoked)
+
+
+def prepare() -> None:
+    created = asyncio.run(ensure_topics(settings.broker, topic_specs(settings)))
+    if created:
+        print(f"created topics: {', '.join(created)}", flush=True)
+    gazetteer = load_gazetteer()
+    runtime.engine = AlertEngine.from_settings(settings)
+    runtime.rules_version = runtime.engine.rules_version
+    runtime.gazetteer_ids = frozenset(a.id for a in gazetteer.actors)
+    runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model)
+    runtime.pool.warm_up()
+    initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw)
+
+
+def main() -> int:
+    _register()
+    try:
+        prepare()
+    except Exception as exc:  # a clear line, e.g. when the broker is unreachable
+        print(f"newsmon worker: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+    print(f"newsmon worker {__version__}: broker {settings.broker}, metrics on "
+          f"http://{settings.web_bind}:{settings.web_port}/metrics", flush=True)
+    worker = Worker(app, loglevel=settings.log_level, quiet=True)
+    try:
+        worker.execute_from_commandline()
+    finally:
+        if runtime.pool is not None:
+            runtime.pool.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
