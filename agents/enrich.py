@@ -42,7 +42,7 @@ async def process_batch(events: list[EventT], pool: NlpPool) -> None:
             sends.append(dead_letter_send(dlq_topic, _letter(event, exc.kind, exc.message), event.message.key))
     results = await pool.analyze([raw for _, raw in valid]) if valid else []
     rules_version = runtime.rules_version
-    for (event, raw), (ok, value) in zip(valid, results, strict=True):
+    for (event, _raw), (ok, value) in zip(valid, results, strict=True):
         if not ok:
             sends.append(dead_letter_send(dlq_topic, _letter(event, "processing_error", str(value)),
                                           event.message.key))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
@@ -67,7 +68,5 @@ def track_lag(app, event_message) -> None:  # noqa: ANN001
 
 def forget_partitions(revoked) -> None:  # noqa: ANN001
     for tp in revoked:
-        try:
+        with contextlib.suppress(KeyError):
             LAG.remove(tp.topic, str(tp.partition))
-        except KeyError:
-            pass

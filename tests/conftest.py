@@ -50,3 +50,20 @@ async def topics(settings: Settings) -> Settings:
     """Create this test's topics explicitly (the local broker would auto-create with 4 partitions)."""
     await ensure_topics(settings.broker, topic_specs(settings))
     return settings
+
+
+@pytest.fixture
+def start_worker(topics: Settings, tmp_path: Path):
+    """Start real worker processes for this test's topics and group; all are stopped at teardown."""
+    from tests.fixtures.worker import WorkerProcess
+
+    started: list[WorkerProcess] = []
+
+    def start(**env: str) -> WorkerProcess:
+        worker = WorkerProcess(topics, tmp_path / f"worker-{len(started)}.log", **env).start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

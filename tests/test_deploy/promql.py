@@ -48,31 +48,43 @@ GRAFANA_BUILTINS = {
     "__range_ms": "3600000",
 }
 
-_NO_DEAD_LETTERS = (
-    "the seeds are valid articles, so no dead letter is produced; newsmon_dead_letters_total has "
-    "series only if the worker pre-creates its reason children (then the result is 0, not empty)"
-)
 _ALERT_QUIET = "alert expression: empty unless the alert is pending or firing; a healthy run fires none"
 
-#: Expressions that may legitimately return no data after one worker processed the 5 seed articles.
-#: Everything else should return at least one series (a NaN value counts as data).
+#: Expressions that may legitimately return no data after one worker processed the 5 seed articles
+#: while a Prometheus scraped it every second (tests/test_deploy/test_prometheus_live.py).
+#: Everything else must return at least one series (a NaN value, e.g. a 0/0 rate, counts as data).
+#: Not listed on purpose: the dead-letter expressions. The worker creates every `reason` child at
+#: start-up (metric_contract.yml), so they return 0 without any dead letter; empty would mean the
+#: pre-creation broke.
+#:
+#: Known gap (see the live test's module docstring): counter children with an open label
+#: (newsmon_articles_enriched_total{language}, newsmon_alerts_total{rule_id,...},
+#: newsmon_actor_mentions_total{actor_id,...}) are created by their first increment, so Prometheus
+#: never sees the increments before that child's first scrape; increase()/rate() over them read 0.
 EXPECTED_EMPTY: dict[str, str] = {
-    "record:newsmon:dead_letters:rate5m": _NO_DEAD_LETTERS,
-    "panel:Articles consumed / enriched per second:C": _NO_DEAD_LETTERS,
-    "panel:Dead letters by reason:A": _NO_DEAD_LETTERS,
-    "panel:Dead letters by reason (range):A": _NO_DEAD_LETTERS,
-    "annotation:New alerts": "non-empty only within $__rate_interval after a new alert was raised",
+    "annotation:New alerts": (
+        'non-empty only if Prometheus saw newsmon_alerts_total{novelty="new"} increase within the last '
+        "1m; an alert child is created by its first alert, so a burst that creates it is not seen"
+    ),
     "annotation:Worker restarts": "non-empty only after a worker restarted (process_start_time_seconds changed)",
     "alert:NewsmonWorkerDown:critical": _ALERT_QUIET + " (the worker answers /metrics)",
     "alert:NewsmonNoWorkers:critical": _ALERT_QUIET + " (up == 1 exists)",
-    "alert:NewsmonNoArticles:critical": _ALERT_QUIET + " (consumed articles were enriched)",
+    "alert:NewsmonNoArticles:critical": _ALERT_QUIET
+    + (
+        " (consumed articles were enriched). NOT empty when all seeds are enriched within one scrape: the"
+        " enriched child is born at 5, increase() reads 0 (known gap above), and the alert would fire after 5m"
+    ),
     "alert:NewsmonInputIdle:info": _ALERT_QUIET + " (articles were consumed in the last 30m)",
     "alert:NewsmonDeadLetterRate:warning": _ALERT_QUIET + " (no dead letters; also needs rules.yml loaded)",
     "alert:NewsmonConsumerLagGrowing:warning": _ALERT_QUIET + " (lag is far below 1000 and not growing)",
     "alert:NewsmonLatencySLOBurn:critical": _ALERT_QUIET + " (5 articles are below the 20-article volume guard)",
     "alert:NewsmonLatencySLOBurn:warning": _ALERT_QUIET + " (5 articles are below the 20-article volume guard)",
     "alert:NewsmonProcessingStalled:critical": _ALERT_QUIET + " (the last article is recent)",
-    "alert:NewsmonNewAlertSpike:warning": _ALERT_QUIET + " (the seeds raise far fewer than 10 new alerts)",
+    "alert:NewsmonNewAlertSpike:warning": _ALERT_QUIET
+    + (
+        " (the seeds raise 12 new alerts, but each alert child is born at its value and increase() reads 0,"
+        " known gap above; once children are pre-created, a seed replay fires this warning as documented)"
+    ),
 }
 
 
