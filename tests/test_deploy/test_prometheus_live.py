@@ -232,9 +232,9 @@ def test_worker_metrics_satisfy_the_contract(live: Live):
                 if not float(b).is_integer() and repr(float(b)) not in les:
                     failures.append(f"{name}: no bucket le={repr(float(b))!r} as the rules select it")
 
-    undeclared = sorted(n for n in families if n.startswith("newsmon_") and n not in declared)
-    for name in undeclared:
-        failures.append(f"{name}: exposed but not declared in metric_contract.yml")
+    for fam_name in sorted(n for n in families if n.startswith("newsmon_") and n not in declared):
+        shown = fam_name + "_total" if families[fam_name].type == "counter" else fam_name
+        failures.append(f"{shown} ({families[fam_name].type}): exposed but not declared in metric_contract.yml")
     for ext in contract.get("external_metrics", []):
         if ext["name"] != "up" and _family_name(ext["name"], "counter") not in families and ext["name"] not in families:
             failures.append(f"{ext['name']} (external, {ext['source']}): not exposed by the worker")
