@@ -44,10 +44,18 @@ LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of
 
 
 def initialise(version: str, spacy_model: str | None, rules_version: str, gazetteer_version: str,
-               raw_topic: str) -> None:
-    """Create every closed label set at 0 so rate() sees the first event."""
+               raw_topic: str, rules: list[tuple[str, str]], actors: list[tuple[str, str]],
+               languages: list[str]) -> None:
+    """Create every known series at 0: a counter born at 1 hides its first increase from rate()."""
     WORKER_INFO.labels(version, spacy_model or "none", rules_version, gazetteer_version).set(1)
     CONSUMED.labels(raw_topic)
+    for language in languages:
+        ENRICHED.labels(language)
+    for rule_id, severity in rules:
+        for novelty in ("new", "repeat"):
+            ALERTS.labels(rule_id, severity, novelty)
+    for actor_id, actor_type in actors:
+        ACTOR_MENTIONS.labels(actor_id, actor_type)
     for reason in DEAD_LETTER_REASONS:
         DEAD_LETTERS.labels(reason)
     for family in FAMILIES:

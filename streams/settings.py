@@ -27,7 +27,7 @@ class Settings(BaseModel):
     commit_every: int = Field(200, ge=1, description="commit after this many acked messages")
     commit_interval: float = Field(1.0, gt=0, description="commit at least this often, seconds")
     batch_size: int = Field(16, ge=1, description="articles per NLP batch")
-    batch_within: float = Field(0.25, gt=0, description="max seconds to wait to fill a batch")
+    batch_within: float = Field(0.05, gt=0, description="max seconds to wait to fill a batch")
     nlp_processes: int = Field(1, ge=0, description="NLP worker processes (0 = in the event loop thread)")
     max_article_bytes: int = Field(1_000_000, ge=1024, description="larger raw messages are dead-lettered")
     spacy_model: str | None = Field(None, description="installed spaCy model (name or path) whose NER is merged")

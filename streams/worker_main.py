@@ -15,6 +15,7 @@ from streams.delivery import forget_partitions
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.metrics import initialise
 from streams.nlp.gazetteer import load_gazetteer
+from streams.nlp.language import LANGUAGES
 from streams.nlp_pool import NlpPool
 from streams.runtime import runtime
 
@@ -42,7 +43,9 @@ def prepare() -> None:
     runtime.gazetteer_ids = frozenset(a.id for a in gazetteer.actors)
     runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model)
     runtime.pool.warm_up()
-    initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw)
+    initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw,
+               rules=[(r.id, r.severity) for r in runtime.engine.rules.active],
+               actors=[(a.id, a.type) for a in gazetteer.actors], languages=LANGUAGES)
 
 
 def main() -> int:

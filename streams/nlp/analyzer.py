@@ -15,7 +15,7 @@ from streams.nlp.fingerprint import simhash
 from streams.nlp.mentions import aggregate
 from streams.nlp.pipeline import LEMMATIZED, build_nlp
 
-STAGES = {"sentencizer": "sentences", "newsmon_paragraphs": "sentences", "lemmatizer": "lemmas",
+STAGES = {"newsmon_sentences": "sentences", "newsmon_lemmatizer": "lemmas",
           "newsmon_actors": "actors", "newsmon_topics": "topics", "newsmon_claims": "claims"}
 
 
@@ -54,6 +54,9 @@ class Analyzer:
             doc = proc(doc)
             stage = STAGES.get(name, name)
             timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+        start = time.perf_counter()
+        fingerprint = f"{simhash(cleaned.text):016x}"
+        timings["fingerprint"] = time.perf_counter() - start
         actors_pipe = nlp.get_pipe("newsmon_actors")
         return EnrichedArticle(
             article_id=raw.article_id,
@@ -69,7 +72,7 @@ class Analyzer:
             actors=aggregate(doc._.actor_mentions, actors_pipe.actors),
             topics=doc._.topics,
             claims=doc._.claims,
-            fingerprint=f"{simhash(cleaned.text):016x}",
+            fingerprint=fingerprint,
             pipeline=PipelineInfo(
                 version=__version__,
                 language_model=language.MODEL_NAME,

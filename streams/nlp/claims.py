@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
+from spacy.attrs import LOWER
+from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from schemas import Claim, Evidence, Quantity
@@ -86,7 +89,8 @@ def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
     tags = [lexicon.tag(t.lower_) for t in toks]
     items = {i: tag.item for i, tag in enumerate(tags)
              if tag.item is not None and not tag.item.skip and not toks[i].text.endswith("-")}
-    hits = lexicon.phrases(sent.text.lower())
+    # Phrases only matter where words already hint at a claim or a source.
+    hits = lexicon.phrases(sent.text.lower()) if any(t.item or t.trigger or t.attribution for t in tags) else []
     if hits:
         base = sent.start_char
         starts = [t.idx - base for t in toks]
@@ -112,6 +116,7 @@ class ClaimExtractor:
     def __init__(self, lexicon: CompiledLexicon, actors: dict[str, ActorEntry]):
         self.lexicon = lexicon
         self.actors = actors
+        self.place_hashes = {hash_string(name) for name in lexicon.places}
 
     def __call__(self, doc: Doc) -> list[Claim]:
         mentions: list[Mention] = doc._.actor_mentions or []
@@ -119,8 +124,12 @@ class ClaimExtractor:
         claims: list[Claim] = []
         seen: set[tuple] = set()
         carried: tuple[Mention | None, int] = (None, -9)
+        starts = [m.tok_start for m in mentions]
+        places = {i for i, h in enumerate(doc.to_array([LOWER]).ravel().tolist()) if h in self.place_hashes}
         for s_index, sent in enumerate(doc.sents):
-            sent_mentions = [m for m in mentions if sent.start <= m.tok_start < sent.end]
+            sent_mentions = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+            if not sent_mentions and not any(sent.start <= i < sent.end for i in places):
+                continue  # every claim and every speaker needs an actor or a place in its sentence
             tagged = tag_sentence(sent, self.lexicon)
             if not tagged.items or not any(t.trigger or t.marker == "exchange" for t in tagged.tags):
                 speaker, _ = self._speaker(tagged, sent_mentions, sent.start, len(tagged.tokens))

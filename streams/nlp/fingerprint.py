@@ -9,13 +9,28 @@ import numpy as np
 
 _WORD = re.compile(r"\w+")
 BITS = 64
+_MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
+_word_hashes: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    h = _word_hashes.get(word)
+    if h is None:
+        if len(_word_hashes) > 500_000:
+            _word_hashes.clear()
+        h = _word_hashes[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+    return h
 
 
 def simhash(text: str) -> int:
+    """Stable across processes and runs (blake2b per word, a fixed mix per shingle), vectorised with numpy."""
     words = _WORD.findall(text.casefold())
-    shingles = {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
-    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    if len(words) < 3:
+        words = words + [""] * (3 - len(words))
+    h = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    with np.errstate(over="ignore"):
+        shingles = np.unique(h[:-2] * _MULT[0] ^ h[1:-1] * _MULT[1] ^ h[2:])
+    bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
     majority = bits.sum(axis=0) * 2 > len(shingles)
     return int.from_bytes(np.packbits(majority).tobytes(), "big")
 

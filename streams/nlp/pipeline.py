@@ -9,7 +9,8 @@ from spacy.language import Language
 
 import streams.nlp.components.actors  # noqa: F401  (registers the factories)
 import streams.nlp.components.claims  # noqa: F401
-import streams.nlp.components.paragraphs  # noqa: F401
+import streams.nlp.components.lemmatizer  # noqa: F401
+import streams.nlp.components.sentences  # noqa: F401
 import streams.nlp.components.topics  # noqa: F401
 
 LEMMATIZED = ("de", "en", "fr")  # spacy-lookups-data has lookup tables for these
@@ -18,10 +19,9 @@ LEMMATIZED = ("de", "en", "fr")  # spacy-lookups-data has lookup tables for thes
 def build_nlp(lang: str, spacy_model: str | None = None) -> Language:
     """blank(lang) + sentences + lookup lemmas + actors + topics + claims; unknown languages use 'xx'."""
     nlp = spacy.blank(lang if lang in LEMMATIZED else "xx")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("newsmon_paragraphs")
+    nlp.add_pipe("newsmon_sentences")
     if nlp.lang in LEMMATIZED:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.add_pipe("newsmon_lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("newsmon_actors", config={"model": spacy_model})
     nlp.add_pipe("newsmon_topics")
     nlp.add_pipe("newsmon_claims")

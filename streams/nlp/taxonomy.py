@@ -28,48 +28,30 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
 
 
 class TopicScorer:
-    """Single words match exactly or by prefix ("waffenlieferung*"); phrases match consecutive words."""
+    """Single words match exactly or by prefix ("waffenlieferung*"); phrases are matched by the caller."""
 
     def __init__(self, taxonomy: Taxonomy, lang: str):
         self.taxonomy = taxonomy
         self.exact: dict[str, list[int]] = {}
         self.prefixes: list[tuple[str, int]] = []
-        self.phrases: list[tuple[tuple[str, ...], int]] = []
+        self.phrases: list[tuple[str, int]] = []
         for n, topic in enumerate(taxonomy.topics):
             for term in topic.terms.get(lang, []):
                 term = term.casefold().strip()
-                words = tuple(term.split())
-                if len(words) > 1:
-                    self.phrases.append((tuple(w.rstrip("*") for w in words), n))
+                if " " in term:
+                    self.phrases.append((term.replace("*", ""), n))
                 elif term.endswith("*"):
                     self.prefixes.append((term[:-1], n))
                 elif term:
                     self.exact.setdefault(term, []).append(n)
-        self._cache: dict[str, tuple[int, ...]] = {}
 
-    def _word(self, word: str) -> tuple[int, ...]:
-        hit = self._cache.get(word)
-        if hit is None:
-            found = set(self.exact.get(word, ()))
-            found.update(n for p, n in self.prefixes if word.startswith(p))
-            hit = self._cache[word] = tuple(found)
-            if len(self._cache) > 200_000:
-                self._cache.clear()
-        return hit
+    def word_topics(self, word: str) -> tuple[int, ...]:
+        found = set(self.exact.get(word, ()))
+        found.update(n for p, n in self.prefixes if word.startswith(p))
+        return tuple(sorted(found))
 
-    def score(self, words: list[str], lemmas: list[str]) -> list[TopicTag]:
-        hits: dict[int, dict[str, int]] = {}
-        for word, lemma in zip(words, lemmas, strict=True):
-            for n in set(self._word(word)) | set(self._word(lemma) if lemma != word else ()):
-                ev = hits.setdefault(n, {})
-                ev[word] = ev.get(word, 0) + 1
-        if self.phrases:
-            joined = " " + " ".join(words) + " "
-            for phrase, n in self.phrases:
-                text = " ".join(phrase)
-                count = joined.count(" " + text)
-                if count:
-                    hits.setdefault(n, {})[text] = count
+    def rank(self, hits: dict[int, dict[str, int]]) -> list[TopicTag]:
+        """hits: topic index -> evidence term -> count."""
         out = []
         for n, evidence in hits.items():
             topic = self.taxonomy.topics[n]

@@ -57,7 +57,7 @@ _ALERT_QUIET = "alert expression: empty unless the alert is pending or firing; a
 #: start-up (metric_contract.yml), so they return 0 without any dead letter; empty would mean the
 #: pre-creation broke.
 #:
-#: Known gap (see the live test's module docstring): counter children with an open label
+#: Known gap (see the docstring of test_prometheus_live.py): counter children with an open label
 #: (newsmon_articles_enriched_total{language}, newsmon_alerts_total{rule_id,...},
 #: newsmon_actor_mentions_total{actor_id,...}) are created by their first increment, so Prometheus
 #: never sees the increments before that child's first scrape; increase()/rate() over them read 0.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import spacy
 import srsly
 from pydantic import BaseModel
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -91,6 +93,9 @@ class ActorRecognizer:
                 matcher.add(key, docs)
                 self.keys[vocab.strings[key]] = tuple(key.split("|", 1))  # type: ignore[assignment]
         self.prefixes.sort(key=lambda p: -len(p[0]))
+        self.prefix_ids = dict(self.prefixes)
+        self.prefix_re = re.compile("|".join(re.escape(p) for p, _ in self.prefixes)) if self.prefixes else None
+        self._facts: dict[int, tuple[str | None, bool]] = {}
 
     # -- running --------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -103,14 +108,15 @@ class ActorRecognizer:
             found.append(self._mention(span, actor_id, kind))
             for i in range(span.start, span.end):
                 covered[i] = True
-        for token in doc:
-            if covered[token.i] or not token.is_alpha and "-" not in token.text:
-                continue
-            hit = self._compound(token.text)
-            if hit:
-                covered[token.i] = True
-                found.append(self._mention(doc[token.i:token.i + 1], hit, "compound"))
-        found += self._unknown_people(doc, covered)
+        # Per-word facts are cached by orth id: tokens are never materialised unless they matter.
+        orths = doc.to_array([ORTH]).ravel().tolist()
+        word = self._word_facts
+        facts = [word(o, doc.vocab.strings) for o in orths]
+        for i, (compound, _) in enumerate(facts):
+            if compound and not covered[i]:
+                covered[i] = True
+                found.append(self._mention(doc[i:i + 1], compound, "compound"))
+        found += self._unknown_people(doc, covered, orths, facts)
         if self.model_nlp is not None:
             found += self._model_people(doc, covered)
         found.sort(key=lambda m: m.start)
@@ -125,44 +131,56 @@ class ActorRecognizer:
         return Mention(span.start_char, span.end_char, span.start, span.end, actor_id, kind, span.text,
                        entry.country if entry else None, entry.type if entry else "person")
 
+    def _word_facts(self, orth: int, strings) -> tuple[str | None, bool]:  # noqa: ANN001
+        """(actor implied by a compound like 'US-Außenminister' or 'Kremlchef', looks like a name)."""
+        hit = self._facts.get(orth)
+        if hit is None:
+            text = strings[orth]
+            hit = self._facts[orth] = (self._compound(text), _name_like(text))
+            if len(self._facts) > 500_000:
+                self._facts.clear()
+        return hit
+
     def _compound(self, text: str) -> str | None:
+        if not (text[:1].isalpha() or "-" in text):
+            return None
         if "-" in text:
             head = text.split("-", 1)[0]
             hit = self.single.get(head) or self.single.get(head.casefold())
             if hit and len(head) > 1:
                 return hit[0]
-        lowered = text.casefold()
-        for prefix, actor_id in self.prefixes:
-            if lowered.startswith(prefix) and len(lowered) > len(prefix) + 2:
-                return actor_id
+        if self.prefix_re is not None:
+            m = self.prefix_re.match(text.casefold())
+            if m and len(text) > m.end() + 2:
+                return self.prefix_ids[m.group()]
         return None
 
-    def _unknown_people(self, doc: Doc, covered: list[bool]) -> list[Mention]:
+    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int],
+                        facts: list[tuple[str | None, bool]]) -> list[Mention]:
         """Capitalised names after a known first name or a title word ('Analystin Anna Berger')."""
         out = []
+        strings = doc.vocab.strings
+        n = len(orths)
         i = 0
-        n = len(doc)
         while i < n:
-            tok = doc[i]
-            if covered[i] or not _name_like(tok.text):
+            if covered[i] or not facts[i][1]:
                 i += 1
                 continue
             j = i
-            while j < n and j - i < 4 and not covered[j] and _name_like(doc[j].text):
+            while j < n and j - i < 4 and not covered[j] and facts[j][1]:
                 j += 1
-            prev = doc[i - 1].text.casefold().rstrip(".") if i > 0 else ""
+            prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
             titled = prev in self.titles
             start = i
-            if tok.text.casefold().rstrip(".") in self.titles and j - i >= 2:
+            if strings[orths[i]].casefold().rstrip(".") in self.titles and j - i >= 2:
                 start, titled = i + 1, True  # "Präsident Yoon": the title word itself is not the name
             length = j - start
-            if length >= 1 and (doc[start].text in self.first_names and length >= 2 or titled and length >= 1):
+            if titled and length >= 1 or length >= 2 and strings[orths[start]] in self.first_names:
                 span = doc[start:j]
-                if not any(t.is_sent_start and t.i == start and not titled for t in span[:1]) or length >= 2:
-                    out.append(self._mention(span, person_id(span.text), "pattern"))
-                    for k in range(start, j):
-                        covered[k] = True
-            i = j if j > i else i + 1
+                out.append(self._mention(span, person_id(span.text), "pattern"))
+                for k in range(start, j):
+                    covered[k] = True
+            i = max(j, i + 1)
         return out
 
     def _model_people(self, doc: Doc, covered: list[bool]) -> list[Mention]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from streams.nlp.data_files import DATA_DIR
@@ -34,11 +37,36 @@ class TopicTagger:
         self.path = path
         self.taxonomy = load_taxonomy(path)
         self.scorer = TopicScorer(self.taxonomy, self.nlp.lang)
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for term, n in self.scorer.phrases:
+            self.phrase_matcher.add(f"{n}|{term}", [self.nlp.make_doc(term)])
+        self._cache: dict[int, tuple[int, ...]] = {}
+
+    def _topics_of(self, key: int, strings) -> tuple[int, ...]:  # noqa: ANN001
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self.scorer.word_topics(strings[key].lower()) if key else ()
+            if len(self._cache) > 500_000:
+                self._cache.clear()
+        return hit
 
     def __call__(self, doc: Doc) -> Doc:
-        words = [t.lower_ for t in doc if t.is_alpha or "-" in t.text]
-        lemmas = [t.lemma_.lower() or t.lower_ for t in doc if t.is_alpha or "-" in t.text]
-        doc._.topics = self.scorer.score(words, lemmas)
+        strings = doc.vocab.strings
+        hits: dict[int, dict[int, int]] = {}
+        array = doc.to_array([LOWER, LEMMA])
+        for (lower, lemma), count in Counter(zip(array[:, 0].tolist(), array[:, 1].tolist())).items():
+            found = self._topics_of(lower, strings)
+            if lemma != lower:
+                found = found + self._topics_of(lemma, strings)
+            for n in set(found):
+                evidence = hits.setdefault(n, {})
+                evidence[lower] = evidence.get(lower, 0) + count
+        named = {n: {strings[k]: c for k, c in ev.items()} for n, ev in hits.items()}
+        for key, _, _ in self.phrase_matcher(doc):
+            n, term = strings[key].split("|", 1)
+            evidence = named.setdefault(int(n), {})
+            evidence[term] = evidence.get(term, 0) + 1
+        doc._.topics = self.scorer.rank(named)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
