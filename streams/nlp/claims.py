@@ -37,6 +37,9 @@ FAMILIES_BY_TRIGGER = {
     "deploy": {"personnel"},
     "deal": {"munitions", "technology"},
 }
+# Words that open a sentence for closer reading: an item, or a verb that moves something. Support, use and
+# deal verbs ("nutzen", "Zusammenarbeit") only count next to an item word, so they are no hint alone.
+HINT_TRIGGERS = {"supply", "supplier_noun", "flow", "receive", "deploy"}
 MODALITY_ORDER = ("confirmation", "allegation", "suspicion", "concern", "intent")
 DETERMINERS = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "seinem",
@@ -117,39 +120,66 @@ class ClaimExtractor:
         self.lexicon = lexicon
         self.actors = actors
         self.place_hashes = {hash_string(name) for name in lexicon.places}
+        self._seen: set[int] = set()
+        self._hint_words: set[int] = set()
 
     def __call__(self, doc: Doc) -> list[Claim]:
         mentions: list[Mention] = doc._.actor_mentions or []
         dyad_article = {m.country for m in mentions if m.country} >= DYAD
         claims: list[Claim] = []
         seen: set[tuple] = set()
-        carried: tuple[Mention | None, int] = (None, -9)
         starts = [m.tok_start for m in mentions]
-        places = {i for i, h in enumerate(doc.to_array([LOWER]).ravel().tolist()) if h in self.place_hashes}
-        for s_index, sent in enumerate(doc.sents):
+        lowers = doc.to_array([LOWER]).ravel().tolist()
+        strings = doc.vocab.strings
+        places = {i for i, h in enumerate(lowers) if h in self.place_hashes}
+        hints = self._hints_in(set(lowers), strings)  # words that name an item or a transfer
+        if not hints:
+            return claims
+        hinted = [h in hints for h in lowers]
+        sents = list(doc.sents)
+        speakers: dict[int, Mention | None] = {}  # sentence index -> speaker, filled lazily
+
+        def speaker_of(k: int) -> Mention | None:
+            if k not in speakers:
+                sent = sents[k]
+                found = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+                speakers[k] = self._speaker(tag_sentence(sent, self.lexicon), found, sent.start,
+                                            len(sent))[0] if found else None
+            return speakers[k]
+
+        for s_index, sent in enumerate(sents):
             sent_mentions = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+            if not any(hinted[sent.start:sent.end]):
+                continue
             if not sent_mentions and not any(sent.start <= i < sent.end for i in places):
-                continue  # every claim and every speaker needs an actor or a place in its sentence
+                continue  # every claim needs an actor or a place in its sentence
             tagged = tag_sentence(sent, self.lexicon)
             if not tagged.items or not any(t.trigger or t.marker == "exchange" for t in tagged.tags):
-                speaker, _ = self._speaker(tagged, sent_mentions, sent.start, len(tagged.tokens))
-                if speaker:
-                    carried = (speaker, s_index)
                 continue
-            previous = carried[0] if s_index - carried[1] <= CARRY_SENTENCES else None
-            found = self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous)
-            for claim, speaker in found:
+            previous = next((sp for k in range(s_index - 1, max(-1, s_index - 1 - CARRY_SENTENCES), -1)
+                             if (sp := speaker_of(k)) is not None), None)
+            for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous):
                 if speaker:
-                    carried = (speaker, s_index)
+                    speakers[s_index] = speaker
                 key = (claim.supplier, claim.recipient, claim.item)
                 if key not in seen:
                     seen.add(key)
                     claims.append(claim)
-            if not found:
-                speaker, _ = self._speaker(tagged, sent_mentions, sent.start, len(tagged.tokens))
-                if speaker:
-                    carried = (speaker, s_index)
         return claims
+
+    def _hints_in(self, words: set[int], strings) -> set[int]:  # noqa: ANN001
+        """Which of these words (hash ids) tag an item or a trigger; each word is looked at once per process."""
+        new = words - self._seen
+        if new:
+            if len(self._seen) > 500_000:
+                self._seen.clear()
+                self._hint_words.clear()
+            self._seen |= new
+            for key in new:
+                tags = self.lexicon.tag(strings[key])
+                if tags.item or tags.trigger in HINT_TRIGGERS:
+                    self._hint_words.add(key)
+        return words & self._hint_words
 
     # -- who says so ---------------------------------------------------------------------------
     def _speaker(self, tagged: Tagged, mentions: list[Mention], first: int, t_idx: int

@@ -14,12 +14,7 @@ _word_hashes: dict[str, int] = {}
 
 
 def _word_hash(word: str) -> int:
-    h = _word_hashes.get(word)
-    if h is None:
-        if len(_word_hashes) > 500_000:
-            _word_hashes.clear()
-        h = _word_hashes[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
-    return h
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
 def simhash(text: str) -> int:
@@ -27,7 +22,11 @@ def simhash(text: str) -> int:
     words = _WORD.findall(text.casefold())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
-    h = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    if len(_word_hashes) > 500_000:
+        _word_hashes.clear()
+    for word in set(words).difference(_word_hashes):
+        _word_hashes[word] = _word_hash(word)
+    h = np.array([_word_hashes[w] for w in words], dtype=np.uint64)
     with np.errstate(over="ignore"):
         shingles = np.unique(h[:-2] * _MULT[0] ^ h[1:-1] * _MULT[1] ^ h[2:])
     bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)

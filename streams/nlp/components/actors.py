@@ -95,7 +95,9 @@ class ActorRecognizer:
         self.prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_ids = dict(self.prefixes)
         self.prefix_re = re.compile("|".join(re.escape(p) for p, _ in self.prefixes)) if self.prefixes else None
-        self._facts: dict[int, tuple[str | None, bool]] = {}
+        self._seen: set[int] = set()
+        self._compounds: dict[int, str] = {}
+        self._names: set[int] = set()
 
     # -- running --------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -110,13 +112,13 @@ class ActorRecognizer:
                 covered[i] = True
         # Per-word facts are cached by orth id: tokens are never materialised unless they matter.
         orths = doc.to_array([ORTH]).ravel().tolist()
-        word = self._word_facts
-        facts = [word(o, doc.vocab.strings) for o in orths]
-        for i, (compound, _) in enumerate(facts):
-            if compound and not covered[i]:
+        self._learn(set(orths), doc.vocab.strings)
+        compounds, names = self._compounds, self._names
+        for i, orth in enumerate(orths):
+            if orth in compounds and not covered[i]:
                 covered[i] = True
-                found.append(self._mention(doc[i:i + 1], compound, "compound"))
-        found += self._unknown_people(doc, covered, orths, facts)
+                found.append(self._mention(doc[i:i + 1], compounds[orth], "compound"))
+        found += self._unknown_people(doc, covered, orths, [o in names for o in orths])
         if self.model_nlp is not None:
             found += self._model_people(doc, covered)
         found.sort(key=lambda m: m.start)
@@ -131,15 +133,24 @@ class ActorRecognizer:
         return Mention(span.start_char, span.end_char, span.start, span.end, actor_id, kind, span.text,
                        entry.country if entry else None, entry.type if entry else "person")
 
-    def _word_facts(self, orth: int, strings) -> tuple[str | None, bool]:  # noqa: ANN001
-        """(actor implied by a compound like 'US-Außenminister' or 'Kremlchef', looks like a name)."""
-        hit = self._facts.get(orth)
-        if hit is None:
+    def _learn(self, orths: set[int], strings) -> None:  # noqa: ANN001
+        """Look at each distinct word once per process: does it imply an actor ('US-Außenminister',
+        'Kremlchef'), does it look like part of a name?"""
+        new = orths - self._seen
+        if not new:
+            return
+        if len(self._seen) > 500_000:
+            self._seen.clear()
+            self._compounds.clear()
+            self._names.clear()
+        self._seen |= new
+        for orth in new:
             text = strings[orth]
-            hit = self._facts[orth] = (self._compound(text), _name_like(text))
-            if len(self._facts) > 500_000:
-                self._facts.clear()
-        return hit
+            actor = self._compound(text)
+            if actor:
+                self._compounds[orth] = actor
+            if _name_like(text):
+                self._names.add(orth)
 
     def _compound(self, text: str) -> str | None:
         if not (text[:1].isalpha() or "-" in text):
@@ -155,19 +166,19 @@ class ActorRecognizer:
                 return self.prefix_ids[m.group()]
         return None
 
-    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int],
-                        facts: list[tuple[str | None, bool]]) -> list[Mention]:
+    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int], name_like: list[bool]
+                        ) -> list[Mention]:
         """Capitalised names after a known first name or a title word ('Analystin Anna Berger')."""
         out = []
         strings = doc.vocab.strings
         n = len(orths)
         i = 0
         while i < n:
-            if covered[i] or not facts[i][1]:
+            if covered[i] or not name_like[i]:
                 i += 1
                 continue
             j = i
-            while j < n and j - i < 4 and not covered[j] and facts[j][1]:
+            while j < n and j - i < 4 and not covered[j] and name_like[j]:
                 j += 1
             prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
             titled = prev in self.titles
