@@ -8,14 +8,13 @@ from datetime import timedelta
 
 from faust.types import EventT
 
-from schemas import DeadLetter, RawArticle, encode
+from schemas import DeadLetter, RawArticle
 from streams import metrics
-from streams.alerting.duplicates import DuplicateIndex, mark_duplicate
+from streams.alerting.duplicates import DuplicateIndex
 from streams.app import app, settings
 from streams.dead_letter import Rejected, decode_raw
 from streams.delivery import dead_letter_send, deliver, track_lag
-from streams.nlp_pool import NlpPool
-from streams.processor import finish
+from streams.nlp_pool import ArticleFacts, NlpPool
 from streams.runtime import runtime
 from streams.topics import dlq_topic, enriched_topic, raw_topic
 
@@ -41,16 +40,19 @@ async def process_batch(events: list[EventT], pool: NlpPool) -> None:
         except Rejected as exc:
             sends.append(dead_letter_send(dlq_topic, _letter(event, exc.kind, exc.message), event.message.key))
     results = await pool.analyze([raw for _, raw in valid]) if valid else []
-    rules_version = runtime.rules_version
     for (event, _raw), (ok, value) in zip(valid, results, strict=True):
         if not ok:
             sends.append(dead_letter_send(dlq_topic, _letter(event, "processing_error", str(value)),
                                           event.message.key))
             continue
         try:
-            article = finish(mark_duplicate(value, duplicates), rules_version)  # type: ignore[arg-type]
-            metrics.observe_article(article, runtime.gazetteer_ids)
-            body, key = encode(article), article.article_id.encode()
+            facts: ArticleFacts = value  # type: ignore[assignment]
+            original = duplicates.check_and_add(facts.article_id, facts.fingerprint, facts.event_time)
+            if original is not None:
+                facts = facts.as_duplicate_of(original)
+            metrics.observe_article(facts.language, facts.stage_seconds, facts.claim_families, facts.actors,
+                                    facts.duplicate_of is not None, runtime.gazetteer_ids)
+            body, key = facts.body, facts.article_id.encode()
             sends.append(lambda body=body, key=key: enriched_topic.send(key=key, value=body))
         except Exception as exc:  # noqa: BLE001
             sends.append(dead_letter_send(dlq_topic, _letter(event, "processing_error", f"{type(exc).__name__}: {exc}"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -12,7 +14,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from schemas import Alert, EnrichedArticle
+from schemas import Alert
 
 disable_created_metrics()  # *_created series only double the scrape size
 
@@ -64,17 +66,18 @@ def initialise(version: str, spacy_model: str | None, rules_version: str, gazett
         STAGE.labels(stage)
 
 
-def observe_article(article: EnrichedArticle, gazetteer_ids: frozenset[str]) -> None:
-    ENRICHED.labels(article.language).inc()
-    PROCESSING.observe(sum(article.pipeline.stage_seconds.values()))
-    for stage, seconds in article.pipeline.stage_seconds.items():
+def observe_article(language: str, stage_seconds: dict[str, float], claim_families: Iterable[str],
+                    actors: Iterable[tuple[str, str, int]], duplicate: bool, gazetteer_ids: frozenset[str]) -> None:
+    ENRICHED.labels(language).inc()
+    PROCESSING.observe(sum(stage_seconds.values()))
+    for stage, seconds in stage_seconds.items():
         STAGE.labels(stage).observe(seconds)
-    for claim in article.claims:
-        CLAIMS.labels(claim.family).inc()
-    for actor in article.actors:
-        if actor.id in gazetteer_ids:  # unknown people would make the label set unbounded
-            ACTOR_MENTIONS.labels(actor.id, actor.type).inc(actor.mentions)
-    if article.duplicate_of:
+    for family in claim_families:
+        CLAIMS.labels(family).inc()
+    for actor_id, actor_type, mentions in actors:
+        if actor_id in gazetteer_ids:  # unknown people would make the label set unbounded
+            ACTOR_MENTIONS.labels(actor_id, actor_type).inc(mentions)
+    if duplicate:
         DUPLICATES.inc()
 
 

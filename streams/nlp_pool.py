@@ -7,53 +7,87 @@ a batch is split across the processes so two processes work on one batch at once
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import multiprocessing
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import datetime
 
 from schemas import EnrichedArticle, RawArticle, decode, encode
+from streams.alerting.novelty import event_time
 
 log = logging.getLogger(__name__)
 _analyzer = None
+_rules_version: str | None = None
 
 
-def _init(spacy_model: str | None, preload: tuple[str, ...]) -> None:
-    global _analyzer
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """An enriched article as encoded JSON plus the few facts the event loop needs, so the main process
+    never re-parses what a pool process just built."""
+
+    body: bytes
+    article_id: str
+    fingerprint: str
+    event_time: datetime
+    language: str
+    stage_seconds: dict[str, float]
+    claim_families: tuple[str, ...]
+    actors: tuple[tuple[str, str, int], ...]
+    duplicate_of: str | None = None
+
+    @classmethod
+    def of(cls, article: EnrichedArticle) -> ArticleFacts:
+        return cls(encode(article), article.article_id, article.fingerprint, event_time(article), article.language,
+                   article.pipeline.stage_seconds, tuple(c.family for c in article.claims),
+                   tuple((a.id, a.type, a.mentions) for a in article.actors), article.duplicate_of)
+
+    def as_duplicate_of(self, original: str) -> ArticleFacts:
+        article = decode(self.body, EnrichedArticle).model_copy(update={"duplicate_of": original})
+        return dataclasses.replace(self, body=encode(article), duplicate_of=original)
+
+
+def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str | None) -> None:
+    global _analyzer, _rules_version
     from streams.nlp.analyzer import Analyzer
 
     _analyzer = Analyzer(spacy_model, preload=preload)
+    _rules_version = rules_version
 
 
-def analyze_batch(raws: list[bytes]) -> list[tuple[bool, bytes | str]]:
-    """(ok, enriched JSON) or (failed, reason) per article; one failure never costs the others."""
-    out: list[tuple[bool, bytes | str]] = []
+def analyze_batch(raws: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
+    """(ok, facts) or (failed, reason) per article; one failure never costs the others."""
+    out: list[tuple[bool, ArticleFacts | str]] = []
     for raw in raws:
         try:
-            out.append((True, encode(_analyzer.analyze(decode(raw, RawArticle)))))  # type: ignore[union-attr]
+            article = _analyzer.analyze(decode(raw, RawArticle))  # type: ignore[union-attr]
+            article.pipeline.rules_version = _rules_version
+            out.append((True, ArticleFacts.of(article)))
         except Exception as exc:  # noqa: BLE001 — reported back as a dead letter
             out.append((False, f"{type(exc).__name__}: {exc}"))
     return out
 
 
 class NlpPool:
-    def __init__(self, processes: int, spacy_model: str | None, preload: tuple[str, ...] = ("de",)):
+    def __init__(self, processes: int, spacy_model: str | None, preload: tuple[str, ...] = ("de",),
+                 rules_version: str | None = None):
         self.processes = processes
-        self.spacy_model = spacy_model
-        self.preload = preload
+        self.initargs = (spacy_model, preload, rules_version)
         self.executor = self._make()
 
     def _make(self) -> Executor:
         if self.processes == 0:
-            return ThreadPoolExecutor(1, initializer=_init, initargs=(self.spacy_model, self.preload))
+            return ThreadPoolExecutor(1, initializer=_init, initargs=self.initargs)
         return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_init, initargs=(self.spacy_model, self.preload))
+                                   initializer=_init, initargs=self.initargs)
 
     def warm_up(self) -> None:
         """Build the pipeline in every process now, not on the first article."""
         list(self.executor.map(analyze_batch, [[]] * max(1, self.processes)))
 
-    async def analyze(self, raws: list[RawArticle]) -> list[tuple[bool, EnrichedArticle | str]]:
+    async def analyze(self, raws: list[RawArticle]) -> list[tuple[bool, ArticleFacts | str]]:
         payloads = [encode(r) for r in raws]
         for attempt in (1, 2):
             try:
@@ -66,9 +100,9 @@ class NlpPool:
                 self.executor = self._make()
         else:
             return [(False, "processing_error: NLP process pool broke twice") for _ in raws]
-        return [(ok, decode(value, EnrichedArticle) if ok else value) for ok, value in results]  # type: ignore
+        return results
 
-    async def _run(self, payloads: list[bytes]) -> list[tuple[bool, bytes | str]]:
+    async def _run(self, payloads: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
         if not payloads:
             return []
         loop = asyncio.get_running_loop()

@@ -41,7 +41,7 @@ def prepare() -> None:
     runtime.engine = AlertEngine.from_settings(settings)
     runtime.rules_version = runtime.engine.rules_version
     runtime.gazetteer_ids = frozenset(a.id for a in gazetteer.actors)
-    runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model)
+    runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model, rules_version=runtime.rules_version)
     runtime.pool.warm_up()
     initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw,
                rules=[(r.id, r.severity) for r in runtime.engine.rules.active],

@@ -54,7 +54,7 @@ class TopicTagger:
         strings = doc.vocab.strings
         hits: dict[int, dict[int, int]] = {}
         array = doc.to_array([LOWER, LEMMA])
-        for (lower, lemma), count in Counter(zip(array[:, 0].tolist(), array[:, 1].tolist())).items():
+        for (lower, lemma), count in Counter(zip(array[:, 0].tolist(), array[:, 1].tolist(), strict=True)).items():
             found = self._topics_of(lower, strings)
             if lemma != lower:
                 found = found + self._topics_of(lemma, strings)
