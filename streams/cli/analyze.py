@@ -26,10 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from streams.pipeline import ArticlePipeline  # heavy imports only when needed
+    from streams.processor import ArticleProcessor  # heavy imports only when needed
 
     settings = Settings.from_env()
-    pipeline = ArticlePipeline.in_memory(settings)
+    pipeline = ArticleProcessor.in_memory(settings)
     failures = 0
     for item in read_articles(args.paths):
         if item.article is None:
