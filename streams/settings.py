@@ -26,6 +26,7 @@ class Settings(BaseModel):
     rebalance_timeout: float = Field(60.0, gt=0, description="Kafka rebalance timeout, seconds")
     commit_every: int = Field(200, ge=1, description="commit after this many acked messages")
     commit_interval: float = Field(1.0, gt=0, description="commit at least this often, seconds")
+    fetch_max_wait: float = Field(0.5, gt=0, description="longest a fetch waits for data, seconds")
     batch_size: int = Field(16, ge=1, description="articles per NLP batch")
     batch_within: float = Field(0.05, gt=0, description="max seconds to wait to fill a batch")
     nlp_processes: int = Field(1, ge=0, description="NLP worker processes (0 = in the event loop thread)")

@@ -34,7 +34,7 @@ from streams.settings import Settings
 
 # Group-join settings for the local broker (it holds a join for half the session timeout).
 LOCAL_BROKER_ENV = {"NEWSMON_SESSION_TIMEOUT": "6", "NEWSMON_HEARTBEAT_INTERVAL": "1",
-                    "NEWSMON_REBALANCE_TIMEOUT": "6"}
+                    "NEWSMON_REBALANCE_TIMEOUT": "6", "NEWSMON_FETCH_MAX_WAIT": "0.05"}
 
 
 @dataclass

@@ -24,6 +24,7 @@ from streams.settings import Settings
 SEEDS = Path("seeds")
 DEMO_ENV = {  # the local broker holds a group join for half the session timeout: keep it short here
     "NEWSMON_SESSION_TIMEOUT": "6", "NEWSMON_HEARTBEAT_INTERVAL": "1", "NEWSMON_REBALANCE_TIMEOUT": "6",
+    "NEWSMON_FETCH_MAX_WAIT": "0.05",
     "NEWSMON_BATCH_WITHIN": "0.05",
 }
 
