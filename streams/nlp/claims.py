@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from schemas import Claim, Evidence, Quantity
 from streams.nlp.gazetteer import ActorEntry
-from streams.nlp.lexicon import CompiledLexicon, ItemEntry, WordTags
+from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTags
 from streams.nlp.mentions import Mention
 
 DYAD = frozenset({"RUS", "PRK"})
@@ -32,7 +32,7 @@ FAMILIES_BY_TRIGGER = {
     "supplier_noun": {"munitions", "technology", "personnel"},
     "flow": {"munitions", "technology", "personnel"},
     "receive": {"munitions", "technology", "personnel"},
-    "use": {"munitions"},
+    "use": {"munitions", "personnel"},
     "support": {"technology"},
     "deploy": {"personnel"},
     "deal": {"munitions", "technology"},
@@ -109,7 +109,10 @@ def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
             else:
                 name = {"triggers": "trigger", "markers": "marker", "cues": "cue",
                         "attribution": "attribution"}[hit.section]
-                tags[covered[0]] = dataclasses.replace(tags[covered[0]], **{name: hit.entry.kind})  # type: ignore
+                update = {name: hit.entry.kind}  # type: ignore[attr-defined]
+                if hit.section == "cues":
+                    update["speaker_cue"] = hit.entry.kind in SPEAKER_CUES and hit.entry.speaker  # type: ignore
+                tags[covered[0]] = dataclasses.replace(tags[covered[0]], **update)
     return Tagged(toks, tags, items)
 
 
@@ -216,7 +219,10 @@ class ClaimExtractor:
             if m.kind == "demonym":
                 continue
             start, end = m.tok_start - first, m.tok_end - first
-            if 0 <= v - end <= 8:
+            between = tagged.tokens[end:v]
+            crosses = any(t.is_punct for t in between[:-1]) or (between and between[-1].is_punct and
+                                                                  between[-1].text != ",")
+            if 0 <= v - end <= 8 and not inverted and not crosses:
                 rank = v - end
             elif 0 < start - v <= 4 and speech and not any(
                     t.is_punct or t.lower_ in SUBORDINATORS for t in tagged.tokens[v + 1:start]):
@@ -282,6 +288,8 @@ class ClaimExtractor:
             if trigger is None:
                 continue
             t_idx, kind = trigger
+            if kind == "use" and item.family == "personnel":
+                kind = "deploy"  # "Soldaten werden in Kursk eingesetzt"
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
             if kind == "deal" and (hypothetical or "conditional" in cues):
@@ -326,7 +334,10 @@ class ClaimExtractor:
         for idx, item in sorted(tagged.items.items()):
             if item.family != "technology" or item.programme:
                 continue
-            for j in range(idx + 1, min(idx + 9, len(tagged.tokens))):
+            for j in range(idx + 1, min(idx + 6, len(tagged.tokens))):
+                tag = tagged.tags[j]
+                if tag.marker == "exchange" or tag.trigger or tagged.tokens[j].is_punct:
+                    break  # "Raketentechnologie im Austausch für Soldaten": the soldiers are not technology
                 other = items.get(j)
                 if other is None or other.family == "technology":
                     continue
@@ -342,7 +353,8 @@ class ClaimExtractor:
         at = next((i for i, t in enumerate(tagged.tags) if t.marker == "exchange"), None)
         if at is None:
             return None
-        end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", "–", "—"}), n)
+        end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", "–", "—"}
+                    or (tagged.tags[i].trigger not in (None, "deal") and i > at + 1)), n)
         if not any(at < i < end for i in items):
             return None  # "in return, Russia ..." qualifies the whole clause
         return at, end
@@ -389,6 +401,7 @@ class ClaimExtractor:
         subject_supplies = kind in SUBJECT_SUPPLIES
         roles: dict[str, Role] = {}
         before: list[Party] = []
+        after: list[Party] = []
         prev: tuple[Party, str | None] | None = None
         for p in sorted(parties, key=lambda p: p.start):
             role = roles.setdefault(p.country, Role())
@@ -417,7 +430,11 @@ class ClaimExtractor:
             if marker == "from" and prev_item is not None and prev_item.programme:
                 role.recipient = 2  # programme nucléaire de la Corée du Nord
                 continue
-            if marker in ("to", "from", "agent") or (marker == "location" and kind == "deploy"):
+            if marker == "to" and kind == "receive" and toks[0].lang_ == "fr" and self._word_before(
+                    toks, tags, p.start) in ("à", "au", "aux", "auprès"):
+                role.supplier = 2  # "acheter des obus à la Corée du Nord": buy from
+                continue
+            if marker in ("to", "from", "agent") or (marker == "location" and kind in ("deploy", "supply", "flow")):
                 if marker in ("to", "location"):
                     role.recipient = 2
                 elif marker == "from" or subject_supplies:
@@ -450,12 +467,19 @@ class ClaimExtractor:
                     continue  # a noun trigger ("über Waffenlieferungen") has no subject far before it
                 before.append(p)
             elif kind in ("supply", "support"):
+                after.append(p)
                 role.recipient = max(role.recipient, 1)
             elif kind == "supplier_noun":
                 role.supplier = max(role.supplier, 1)
             elif kind == "deal":
                 role.counterpart = True
         self._word_order(roles, before, t_idx, kind, german)
+        countries_after = list(dict.fromkeys(p.country for p in sorted(after, key=lambda p: p.start)))
+        if german and not before and len(countries_after) >= 2 and all(
+                not r.supplier for r in roles.values()):
+            # "Im Austausch für Soldaten liefert Russland Nordkorea Technologie": verb first, subject next
+            roles[countries_after[0]].recipient = 0
+            roles[countries_after[0]].supplier = 1
         return roles
 
     @staticmethod
@@ -485,6 +509,14 @@ class ClaimExtractor:
                                               and not tags[i].item and not tags[i].cue):
                 continue
             return None
+        return None
+
+    @staticmethod
+    def _word_before(toks: list, tags: list[WordTags], start: int) -> str | None:
+        """The marker word itself (the one ``_marker_before`` found)."""
+        for i in range(start - 1, max(start - 4, -1), -1):
+            if tags[i].marker:
+                return toks[i].lower_
         return None
 
     @staticmethod

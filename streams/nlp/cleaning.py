@@ -19,6 +19,8 @@ class BoilerplateRules(BaseModel):
     version: str
     cut: list[str]
     drop: list[str]
+    teaser: list[str] = []
+    navigation: list[str] = []
 
     @cached_property
     def cut_re(self) -> re.Pattern[str]:
@@ -27,6 +29,21 @@ class BoilerplateRules(BaseModel):
     @cached_property
     def drop_re(self) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in self.drop), re.IGNORECASE)
+
+    @cached_property
+    def teaser_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.teaser) or "(?!)", re.IGNORECASE)
+
+    @cached_property
+    def navigation_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.navigation) or "(?!)")
+
+    def boilerplate(self, line: str) -> bool:
+        if len(line) >= 200:
+            return False
+        if self.drop_re.fullmatch(line) or self.navigation_re.fullmatch(line):
+            return True
+        return not line.endswith((".", "!", "?", ".»", ".“", '."')) and bool(self.teaser_re.fullmatch(line))
 
 
 @dataclass(frozen=True)
@@ -76,7 +93,7 @@ def clean(text: str, title: str | None = None, rules: BoilerplateRules | None = 
             break
         key = _key(stripped)
         fragment = kept and len(key.split()) <= 3 and not stripped.endswith((".", "!", "?", ":", "»", "“", '"'))
-        if fragment or len(stripped) < 200 and rules.drop_re.fullmatch(stripped) or not key or key in seen:
+        if fragment or rules.boilerplate(stripped) or not key or key in seen:
             removed += 1
             continue
         seen.add(key)

@@ -44,7 +44,9 @@ def vote(sample: str) -> str | None:
                 counts[lang] += 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     (best, n1), (_, n2) = ranked[0], ranked[1]
-    return best if n1 >= MIN_VOTES and n1 >= MARGIN * n2 else None
+    if n1 >= MIN_VOTES and n1 >= MARGIN * n2:
+        return best
+    return best if n1 >= 2 and n2 == 0 else None  # a short text, but only one language's words in it
 
 
 def detect(text: str, hint: str | None = None, default: str = "de") -> str:

@@ -46,6 +46,7 @@ class TopicScorer:
                     self.exact.setdefault(term, []).append(n)
 
     def word_topics(self, word: str) -> tuple[int, ...]:
+        word = word.casefold()  # terms are case-folded too: "Strafmaßnahmen" -> "strafmassnahmen"
         found = set(self.exact.get(word, ()))
         found.update(n for p, n in self.prefixes if word.startswith(p))
         return tuple(sorted(found))

@@ -183,8 +183,10 @@ class ActorRecognizer:
             prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
             titled = prev in self.titles
             start = i
-            if strings[orths[i]].casefold().rstrip(".") in self.titles and j - i >= 2:
-                start, titled = i + 1, True  # "Präsident Yoon": the title word itself is not the name
+            for k in range(i, j - 1):  # "Die Analystin Anna Berger": the name starts after the title word
+                if strings[orths[k]].casefold().rstrip(".") in self.titles:
+                    start, titled = k + 1, True
+                    break
             length = j - start
             if titled and length >= 1 or length >= 2 and strings[orths[start]] in self.first_names:
                 span = doc[start:j]

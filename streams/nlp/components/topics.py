@@ -45,7 +45,7 @@ class TopicTagger:
     def _topics_of(self, key: int, strings) -> tuple[int, ...]:  # noqa: ANN001
         hit = self._cache.get(key)
         if hit is None:
-            hit = self._cache[key] = self.scorer.word_topics(strings[key].lower()) if key else ()
+            hit = self._cache[key] = self.scorer.word_topics(strings[key].casefold()) if key else ()
             if len(self._cache) > 500_000:
                 self._cache.clear()
         return hit
