@@ -114,11 +114,11 @@ class ActorRecognizer:
         orths = doc.to_array([ORTH]).ravel().tolist()
         self._learn(set(orths), doc.vocab.strings)
         compounds, names = self._compounds, self._names
-        for i, orth in enumerate(orths):
-            if orth in compounds and not covered[i]:
+        for i in [i for i, orth in enumerate(orths) if orth in compounds]:
+            if not covered[i]:
                 covered[i] = True
-                found.append(self._mention(doc[i:i + 1], compounds[orth], "compound"))
-        found += self._unknown_people(doc, covered, orths, [o in names for o in orths])
+                found.append(self._mention(doc[i:i + 1], compounds[orths[i]], "compound"))
+        found += self._unknown_people(doc, covered, orths, [i for i, o in enumerate(orths) if o in names])
         if self.model_nlp is not None:
             found += self._model_people(doc, covered)
         found.sort(key=lambda m: m.start)
@@ -166,20 +166,20 @@ class ActorRecognizer:
                 return self.prefix_ids[m.group()]
         return None
 
-    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int], name_like: list[bool]
+    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int], name_like: list[int]
                         ) -> list[Mention]:
         """Capitalised names after a known first name or a title word ('Analystin Anna Berger')."""
         out = []
         strings = doc.vocab.strings
-        n = len(orths)
-        i = 0
-        while i < n:
-            if covered[i] or not name_like[i]:
-                i += 1
+        runs: list[tuple[int, int]] = []  # maximal runs (at most 4 long) of uncovered name-like tokens
+        for i in name_like:
+            if covered[i]:
                 continue
-            j = i
-            while j < n and j - i < 4 and not covered[j] and name_like[j]:
-                j += 1
+            if runs and runs[-1][1] == i and i - runs[-1][0] < 4:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+        for i, j in runs:
             prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
             titled = prev in self.titles
             start = i
@@ -193,7 +193,6 @@ class ActorRecognizer:
                 out.append(self._mention(span, person_id(span.text), "pattern"))
                 for k in range(start, j):
                     covered[k] = True
-            i = max(j, i + 1)
         return out
 
     def _model_people(self, doc: Doc, covered: list[bool]) -> list[Mention]:
