@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from faust.types import TopicT
 
 from schemas import DeadLetter
-from streams.metrics import DEAD_LETTERS, LAG
+from streams.metrics import ASSIGNED, DEAD_LETTERS, LAG
 
 log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 120.0  # seconds of failed sends before the worker exits without committing
@@ -70,3 +70,9 @@ def forget_partitions(revoked) -> None:  # noqa: ANN001
     for tp in revoked:
         with contextlib.suppress(KeyError):
             LAG.remove(tp.topic, str(tp.partition))
+
+
+def count_assignment(assigned, topics: list[str]) -> None:  # noqa: ANN001
+    """Partitions per source topic after a rebalance: shows how workers share the work."""
+    for topic in topics:
+        ASSIGNED.labels(topic).set(sum(1 for tp in assigned if tp.topic == topic))

@@ -42,6 +42,7 @@ STAGE = Histogram("newsmon_nlp_stage_seconds", "Time per NLP pipeline stage.", [
 BATCH = Histogram("newsmon_batch_size", "Articles per processed batch.", buckets=(1, 2, 5, 10, 20, 50, 100))
 LAG = Gauge("newsmon_consumer_lag_messages", "Highwater minus the next offset to process, per partition.",
             ["topic", "partition"])
+ASSIGNED = Gauge("newsmon_assigned_partitions", "Partitions of a topic this worker currently owns.", ["topic"])
 LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of the last enriched article.")
 
 

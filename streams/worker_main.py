@@ -11,7 +11,7 @@ from faust.worker import Worker
 from streams import __version__
 from streams.alerting.engine import AlertEngine
 from streams.app import app, settings
-from streams.delivery import forget_partitions
+from streams.delivery import count_assignment, forget_partitions
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.metrics import initialise
 from streams.nlp.gazetteer import load_gazetteer
@@ -31,6 +31,11 @@ def _register() -> None:
     @app.on_partitions_revoked.connect
     async def _revoked(sender, revoked, **kwargs) -> None:  # noqa: ANN001, ANN003
         forget_partitions(revoked)
+
+    @app.on_partitions_assigned.connect
+    async def _assigned(sender, assigned, **kwargs) -> None:  # noqa: ANN001, ANN003
+        names = settings.topics
+        count_assignment(assigned, [names.raw, names.enriched, names.claims])
 
 
 def prepare() -> None:

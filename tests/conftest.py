@@ -55,12 +55,12 @@ async def topics(settings: Settings) -> Settings:
 @pytest.fixture
 def start_worker(topics: Settings, tmp_path: Path):
     """Start real worker processes for this test's topics and group; all are stopped at teardown."""
-    from tests.fixtures.worker import WorkerProcess
+    from tests.fixtures.worker import worker_for
 
-    started: list[WorkerProcess] = []
+    started = []
 
-    def start(**env: str) -> WorkerProcess:
-        worker = WorkerProcess(topics, tmp_path / f"worker-{len(started)}.log", **env).start()
+    def start(**env: str):  # noqa: ANN202
+        worker = worker_for(topics, tmp_path / f"worker-{len(started)}.log", **env).start()
         started.append(worker)
         return worker
 

@@ -31,10 +31,9 @@ from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.consume import read_topic
 from streams.settings import Settings
+from streams.worker_process import LOCAL_BROKER_ENV
 
 # Group-join settings for the local broker (it holds a join for half the session timeout).
-LOCAL_BROKER_ENV = {"NEWSMON_SESSION_TIMEOUT": "6", "NEWSMON_HEARTBEAT_INTERVAL": "1",
-                    "NEWSMON_REBALANCE_TIMEOUT": "6", "NEWSMON_FETCH_MAX_WAIT": "0.05"}
 
 
 @dataclass

@@ -5,90 +5,21 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from streams.kafka.broker import free_port
+from streams.worker_process import WorkerError, WorkerProcess
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["BenchWorker", "MemorySampler", "WorkerError"]
 _CONSUMED = re.compile(r"^newsmon_articles_consumed_total\{[^}]*\}\s+([0-9.eE+]+)", re.M)
 
 
-class WorkerError(RuntimeError):
-    pass
-
-
-class BenchWorker:
-    """``python -m streams.cli worker`` in its own session (so the NLP pool dies with it)."""
-
-    def __init__(self, env: dict[str, str], log_path: Path):
-        self.web_port = free_port()
-        self.log_path = log_path
-        self.env = {**os.environ, **env, "NEWSMON_WEB_PORT": str(self.web_port), "NEWSMON_WEB_BIND": "127.0.0.1"}
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def launch(self) -> BenchWorker:
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-        return self
-
-    def wait_ready(self, timeout: float = 90.0) -> None:
-        """Until /metrics answers (topics exist, NLP pool warmed up, Faust web server started)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.check_alive()
-            try:
-                self.metrics()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise WorkerError(f"worker did not serve /metrics within {timeout:.0f}s; log tail:\n{self.log_tail()}")
-
-    def check_alive(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            code = None if self.process is None else self.process.returncode
-            raise WorkerError(f"worker exited (code {code}); log tail:\n{self.log_tail()}")
-
-    def metrics(self) -> str:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}/metrics", timeout=2) as resp:
-            return resp.read().decode()
-
+class BenchWorker(WorkerProcess):
     def consumed(self) -> float:
         try:
             return sum(float(v) for v in _CONSUMED.findall(self.metrics()))
         except OSError:
             return 0.0
-
-    def log_tail(self, chars: int = 4000) -> str:
-        with contextlib.suppress(OSError):
-            return self.log_path.read_text(errors="replace")[-chars:]
-        return ""
-
-    def stop(self, timeout: float = 20.0) -> None:
-        proc = self.process
-        if proc is None:
-            return
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGTERM)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # the pool and the forkserver share the session
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
 
 
 # ---------------------------------------------------------------- memory of a process tree

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
-import signal
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import orjson
@@ -20,13 +15,9 @@ from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker, free_port, port_in_use
 from streams.kafka.replay import replay
 from streams.settings import Settings
+from streams.worker_process import LOCAL_BROKER_ENV, WorkerError, WorkerProcess
 
 SEEDS = Path("seeds")
-DEMO_ENV = {  # the local broker holds a group join for half the session timeout: keep it short here
-    "NEWSMON_SESSION_TIMEOUT": "6", "NEWSMON_HEARTBEAT_INTERVAL": "1", "NEWSMON_REBALANCE_TIMEOUT": "6",
-    "NEWSMON_FETCH_MAX_WAIT": "0.05",
-    "NEWSMON_BATCH_WITHIN": "0.05",
-}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -54,47 +45,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"broker   {broker.bootstrap} (embedded, memory only)")
         asyncio.run(ensure_topics(settings.broker, topic_specs(settings)))
         worker = _start_worker(settings, state_dir / "demo-worker.log")
-        stop = asyncio.Event()
         try:
-            return asyncio.run(_demo(settings, args, worker, stop))
+            return asyncio.run(_demo(settings, args, worker))
         except KeyboardInterrupt:
             return 0
         finally:
-            _stop_worker(worker)
+            worker.stop()
             print("stopped worker and broker")
 
 
-def _start_worker(settings: Settings, log_path: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **DEMO_ENV, "NEWSMON_BROKER": settings.broker, "NEWSMON_WEB_PORT": str(settings.web_port),
-           "NEWSMON_WEB_BIND": "127.0.0.1", "NEWSMON_APP_ID": settings.app_id}
-    with open(log_path, "ab") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{settings.web_port}/metrics"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise RuntimeError(f"the worker exited with {worker.returncode}; see {log_path}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1):
-            print(f"worker   pid {worker.pid}, log {log_path}")
-            print(f"metrics  {url}")
-            return worker
-        time.sleep(0.3)
-    raise RuntimeError(f"the worker did not start within 90s; see {log_path}")
+def _start_worker(settings: Settings, log_path: Path) -> WorkerProcess:
+    worker = WorkerProcess({**LOCAL_BROKER_ENV, "NEWSMON_BATCH_WITHIN": "0.05", "NEWSMON_BROKER": settings.broker,
+                            "NEWSMON_APP_ID": settings.app_id}, log_path, web_port=settings.web_port).start()
+    print(f"worker   pid {worker.pid}, log {log_path}")
+    print(f"metrics  {worker.url}/metrics")
+    return worker
 
 
-def _stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait()
-
-
-async def _demo(settings: Settings, args: argparse.Namespace, worker: subprocess.Popen[bytes],
-                stop: asyncio.Event) -> int:
+async def _demo(settings: Settings, args: argparse.Namespace, worker: WorkerProcess) -> int:
     names = settings.topics
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False,
                                 auto_offset_reset="earliest", max_partition_fetch_bytes=8 * 1024 * 1024)
@@ -116,8 +84,10 @@ async def _demo(settings: Settings, args: argparse.Namespace, worker: subprocess
                     seen[kind] += 1
                     print(line, flush=True)
                     last = time.monotonic()
-            if worker.poll() is not None:
-                print(f"the worker exited with code {worker.returncode}", file=sys.stderr)
+            try:
+                worker.check_alive()
+            except WorkerError as exc:
+                print(exc, file=sys.stderr)
                 return 1
             done = seen["enriched"] + seen["dead letters"] >= report.sent and time.monotonic() - last > 3
             if done and not args.follow:

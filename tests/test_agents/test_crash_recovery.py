@@ -23,7 +23,7 @@ async def test_kill_9_mid_stream_then_restart_loses_nothing(topics, start_worker
     keys = await produce_variants(topics.broker, topics.topics.raw, seeds_dir, N, prefix="crash")
     deadline = time.monotonic() + 120
     while await count_enriched(topics.broker, topics.topics.enriched) < 150:
-        assert time.monotonic() < deadline, worker.log()
+        assert time.monotonic() < deadline, worker.log_tail()
         await asyncio.sleep(0.5)
     worker.kill()
     done_before = await count_enriched(topics.broker, topics.topics.enriched)

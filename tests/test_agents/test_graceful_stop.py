@@ -17,9 +17,9 @@ async def test_sigterm_commits_what_was_processed(topics, start_worker, seeds_di
     keys = await produce_variants(topics.broker, topics.topics.raw, seeds_dir, 600, prefix="term")
     deadline = time.monotonic() + 120
     while len(await read_topic(topics.broker, topics.topics.enriched, idle=0.3, timeout=5)) < 100:
-        assert time.monotonic() < deadline, worker.log()
+        assert time.monotonic() < deadline, worker.log_tail()
         await asyncio.sleep(0.3)
-    assert worker.terminate(60) == 0, worker.log()
+    assert worker.terminate(60) == 0, worker.log_tail()
     before = Counter(r.key for r in await read_topic(topics.broker, topics.topics.enriched, idle=1, timeout=30))
 
     start_worker()

@@ -17,6 +17,11 @@ def consumed(metrics: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+def assigned(metrics: str, series: str) -> float:
+    line = next((line for line in metrics.splitlines() if line.startswith(series + " ")), None)
+    return float(line.rsplit(" ", 1)[1]) if line else 0.0
+
+
 async def wait_for_keys(topics, keys: set[bytes], timeout: float) -> set[bytes]:
     seen: set[bytes] = set()
     deadline = time.monotonic() + timeout
@@ -27,14 +32,19 @@ async def wait_for_keys(topics, keys: set[bytes], timeout: float) -> set[bytes]:
 
 async def test_two_workers_share_the_work_and_one_takes_over_when_the_other_stops(topics, start_worker, seeds_dir):
     first, second = start_worker(), start_worker()
-    await asyncio.sleep(8)  # both joined: the local broker holds a join for half the session timeout
+    raw = f'newsmon_assigned_partitions{{topic="{topics.topics.raw}"}}'
+    deadline = time.monotonic() + 90
+    while not all(assigned(w.metrics(), raw) > 0 for w in (first, second)):  # the group has settled
+        assert time.monotonic() < deadline, "the two workers never shared the partitions"
+        await asyncio.sleep(0.5)
+    assert assigned(first.metrics(), raw) + assigned(second.metrics(), raw) == topics.partitions
     keys = await produce_variants(topics.broker, topics.topics.raw, seeds_dir, 300, prefix="before")
     assert keys <= await wait_for_keys(topics, keys, 120)
     a, b = consumed(first.metrics()), consumed(second.metrics())
     assert a > 0 and b > 0, f"both workers must get partitions (consumed {a} and {b})"
     assert a + b >= 300
 
-    assert second.terminate(60) == 0, second.log()
+    assert second.terminate(60) == 0, second.log_tail()
     more = await produce_variants(topics.broker, topics.topics.raw, seeds_dir, 300, prefix="after")
-    assert more <= await wait_for_keys(topics, more, 120), first.log()
+    assert more <= await wait_for_keys(topics, more, 120), first.log_tail()
     assert consumed(first.metrics()) >= a + 300

@@ -35,8 +35,9 @@ from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.consume import read_topic
 from streams.kafka.replay import replay
 from streams.settings import Settings
+from streams.worker_process import WorkerProcess
 from tests.fixtures.prometheus import MISSING, PrometheusError, PrometheusProcess, prometheus_binary
-from tests.fixtures.worker import WorkerProcess
+from tests.fixtures.worker import worker_for
 
 pytestmark = pytest.mark.broker
 
@@ -74,7 +75,7 @@ async def _wait_for(predicate, what: str, timeout: float, worker: WorkerProcess)
         if await asyncio.to_thread(predicate):
             return
         await asyncio.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}\nworker log:\n{worker.log()}")
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}\nworker log:\n{worker.log_tail()}")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -83,7 +84,7 @@ async def live(broker, tmp_path_factory, seeds_dir):
     tmp = tmp_path_factory.mktemp("prometheus_live")
     settings = _settings(broker.bootstrap, tmp / "data")
     await ensure_topics(settings.broker, topic_specs(settings))
-    worker = WorkerProcess(settings, tmp / "worker.log")
+    worker = worker_for(settings, tmp / "worker.log")
     prom: PrometheusProcess | None = None
     try:
         await asyncio.to_thread(worker.start)
@@ -102,7 +103,7 @@ async def live(broker, tmp_path_factory, seeds_dir):
         report = await replay([seeds_dir], settings.broker, settings.topics.raw)
         assert report.sent == SEED_ARTICLES, report.summary()
         enriched = await read_topic(settings.broker, settings.topics.enriched, expect=SEED_ARTICLES, timeout=60)
-        assert len(enriched) == SEED_ARTICLES, f"{len(enriched)} enriched articles\n{worker.log()}"
+        assert len(enriched) == SEED_ARTICLES, f"{len(enriched)} enriched articles\n{worker.log_tail()}"
         # The alerts agent runs after enrichment: wait until its counter has children.
         await _wait_for(
             lambda: "\nnewsmon_alerts_total{" in worker.metrics(), "newsmon_alerts_total series", 30, worker
