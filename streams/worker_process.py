@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from streams.kafka.broker import free_port
+from streams.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # The embedded broker holds a group join for half the session timeout and keeps fetches open:
@@ -20,6 +21,19 @@ LOCAL_BROKER_ENV = {
     "NEWSMON_SESSION_TIMEOUT": "6", "NEWSMON_HEARTBEAT_INTERVAL": "1", "NEWSMON_REBALANCE_TIMEOUT": "6",
     "NEWSMON_FETCH_MAX_WAIT": "0.05",
 }
+
+
+def local_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment of a worker on the embedded broker, for these settings' broker, group and topics."""
+    return {
+        **LOCAL_BROKER_ENV,
+        "NEWSMON_BROKER": settings.broker,
+        "NEWSMON_APP_ID": settings.app_id,
+        "NEWSMON_TOPIC_PREFIX": settings.topic_prefix,
+        "NEWSMON_PARTITIONS": str(settings.partitions),
+        "NEWSMON_DATA_DIR": str(settings.data_dir),
+        **extra,
+    }
 
 
 class WorkerError(RuntimeError):

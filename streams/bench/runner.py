@@ -31,9 +31,7 @@ from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.consume import read_topic
 from streams.settings import Settings
-from streams.worker_process import LOCAL_BROKER_ENV
-
-# Group-join settings for the local broker (it holds a join for half the session timeout).
+from streams.worker_process import LOCAL_BROKER_ENV, local_env
 
 
 @dataclass
@@ -122,12 +120,8 @@ class EnrichedReader:
 
 
 def worker_env(ctx: Context, settings: Settings, **extra: str) -> dict[str, str]:
-    return {
-        "NEWSMON_BROKER": ctx.bootstrap, "NEWSMON_APP_ID": settings.app_id,
-        "NEWSMON_TOPIC_PREFIX": settings.topic_prefix, "NEWSMON_PARTITIONS": str(settings.partitions),
-        "NEWSMON_STORE": "memory://", "NEWSMON_DATA_DIR": str(ctx.log_dir / f"data-{settings.app_id}"),
-        "NEWSMON_LOG_LEVEL": "warning", **LOCAL_BROKER_ENV, **extra,
-    }
+    local = settings.model_copy(update={"broker": ctx.bootstrap, "data_dir": ctx.log_dir / f"data-{settings.app_id}"})
+    return local_env(local, NEWSMON_STORE="memory://", NEWSMON_LOG_LEVEL="warning", **extra)
 
 
 @dataclass
