@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import faust
-from faust.transport.consumer import Consumer
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
+from streams.redelivery import guard_topics
 from streams.settings import Settings
 
 settings = Settings.from_env()
@@ -28,50 +26,7 @@ def _fetch_wait(create):  # noqa: ANN001, ANN202
 AIOKafkaConsumerThread._create_worker_consumer = _fetch_wait(AIOKafkaConsumerThread._create_worker_consumer)
 
 
-ASSIGNMENTS = [0]  # partition assignments this process has seen
-
-
-class FromCommitted(defaultdict):
-    """What Faust's drain loop believes it has read from articles.raw: the last committed offset.
-
-    Faust drops a record older than the last one it read and acks skipped offsets as a "gap" without
-    processing them. After a restart the local broker hands the fetcher a prefetched later batch
-    before the earlier one, and with Faust's rule the earlier records were lost (2-40 of 2,000 after
-    kill -9). Measured from the committed offset instead, every record not yet committed is processed
-    (a repeat is harmless: deterministic ids, keyed and compacted topics), and gaps are never acked
-    unprocessed. Only for the raw topic and the first assignment after start-up (where the loss
-    happens): applied more widely it stalled hand-overs between workers."""
-
-    def __init__(self, consumer: Consumer):
-        super().__init__(lambda: None)
-        self.consumer = consumer
-
-    def __getitem__(self, tp):  # noqa: ANN001, ANN204
-        if tp.topic != settings.topics.raw or ASSIGNMENTS[0] > 1:
-            return super().__getitem__(tp)  # Faust's own rule for its topics and for later rebalances
-        committed = self.consumer._committed_offset.get(tp)
-        return committed - 1 if committed else None
-
-
-def _read_from_committed(init):  # noqa: ANN001, ANN202
-    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202, N807
-        init(self, *args, **kwargs)
-        self._read_offset = FromCommitted(self)
-
-    return __init__
-
-
-def _no_raw_gaps(add_gap):  # noqa: ANN001, ANN202
-    async def _add_gap(self, tp, offset_from, offset_to) -> None:  # noqa: ANN001
-        """Never ack unprocessed raw articles (the raw topic is neither compacted nor transactional)."""
-        if tp.topic != settings.topics.raw or ASSIGNMENTS[0] > 1:
-            await add_gap(self, tp, offset_from, offset_to)
-
-    return _add_gap
-
-
-Consumer.__init__ = _read_from_committed(Consumer.__init__)
-Consumer._add_gap = _no_raw_gaps(Consumer._add_gap)
+guard_topics({settings.topics.raw, settings.topics.enriched, settings.topics.claims})
 
 
 def create_app(cfg: Settings) -> faust.App:
@@ -106,8 +61,3 @@ def create_app(cfg: Settings) -> faust.App:
 
 
 app = create_app(settings)
-
-
-@app.on_partitions_assigned.connect
-async def _count_assignment(sender, assigned, **kwargs) -> None:  # noqa: ANN001, ANN003
-    ASSIGNMENTS[0] += 1

@@ -43,6 +43,8 @@ BATCH = Histogram("newsmon_batch_size", "Articles per processed batch.", buckets
 LAG = Gauge("newsmon_consumer_lag_messages", "Highwater minus the next offset to process, per partition.",
             ["topic", "partition"])
 ASSIGNED = Gauge("newsmon_assigned_partitions", "Partitions of a topic this worker currently owns.", ["topic"])
+REREADS = Counter("newsmon_partition_rereads", "Stalled partitions read again from the committed offset "
+                  "(action=reread) or past a hole that never fills (action=accept_hole).", ["topic", "action"])
 LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of the last enriched article.")
 
 

@@ -27,6 +27,8 @@ class Settings(BaseModel):
     commit_every: int = Field(200, ge=1, description="commit after this many acked messages")
     commit_interval: float = Field(1.0, gt=0, description="commit at least this often, seconds")
     fetch_max_wait: float = Field(0.5, gt=0, description="longest a fetch waits for data, seconds")
+    stall_after: float = Field(10.0, gt=0, description="seconds a partition may stand still below its highwater, "
+                               "nothing of it in flight, before it is read again from the committed offset")
     batch_size: int = Field(16, ge=1, description="articles per NLP batch")
     batch_within: float = Field(0.05, gt=0, description="max seconds to wait to fill a batch")
     nlp_processes: int = Field(1, ge=0, description="NLP worker processes (0 = in the event loop thread)")

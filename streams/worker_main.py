@@ -13,10 +13,11 @@ from streams.alerting.engine import AlertEngine
 from streams.app import app, settings
 from streams.delivery import count_assignment, forget_partitions
 from streams.kafka.admin import ensure_topics, topic_specs
-from streams.metrics import initialise
+from streams.metrics import REREADS, initialise
 from streams.nlp.gazetteer import load_gazetteer
 from streams.nlp.language import LANGUAGES
 from streams.nlp_pool import NlpPool
+from streams.redelivery import Action, StallGuard
 from streams.runtime import runtime
 
 log = logging.getLogger("newsmon.worker")
@@ -28,13 +29,24 @@ def _register() -> None:
     import streams.tables  # noqa: F401
     import streams.web  # noqa: F401
 
+    names = settings.topics
+    guard = StallGuard(app, {names.raw, names.enriched, names.claims}, settings.stall_after,
+                       on_action=lambda topic, action: REREADS.labels(topic, action.value).inc())
+    for topic in guard.topics:
+        for action in Action:
+            REREADS.labels(topic, action.value)
+
+    @app.timer(interval=max(0.5, settings.stall_after / 4))
+    async def _reread_stalled_partitions() -> None:
+        await guard.check()
+
     @app.on_partitions_revoked.connect
     async def _revoked(sender, revoked, **kwargs) -> None:  # noqa: ANN001, ANN003
         forget_partitions(revoked)
+        guard.forget(revoked)
 
     @app.on_partitions_assigned.connect
     async def _assigned(sender, assigned, **kwargs) -> None:  # noqa: ANN001, ANN003
-        names = settings.topics
         count_assignment(assigned, [names.raw, names.enriched, names.claims])
 
 

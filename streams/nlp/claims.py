@@ -26,7 +26,7 @@ from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTa
 from streams.nlp.mentions import Mention
 
 DYAD = frozenset({"RUS", "PRK"})
-SUBJECT_SUPPLIES = {"supply", "supplier_noun", "flow", "support", "deploy", "deal"}
+SUBJECT_SUPPLIES = {"supply", "supplier_noun", "flow", "support", "deploy", "deal", "train"}
 FAMILIES_BY_TRIGGER = {
     "supply": {"munitions", "technology", "personnel"},
     "supplier_noun": {"munitions", "technology", "personnel"},
@@ -36,10 +36,13 @@ FAMILIES_BY_TRIGGER = {
     "support": {"technology"},
     "deploy": {"personnel"},
     "deal": {"munitions", "technology"},
+    "train": {"personnel", "technology"},  # trainers pass on know-how; the trained personnel receive it
 }
+TRAINING = ItemEntry(word="training", item="military-technology", family="technology")
 # Words that open a sentence for closer reading: an item, or a verb that moves something. Support, use and
 # deal verbs ("nutzen", "Zusammenarbeit") only count next to an item word, so they are no hint alone.
-HINT_TRIGGERS = {"supply", "supplier_noun", "flow", "receive", "deploy"}
+MOVES = {"supply", "flow", "receive", "train"}  # verbs that move an item by themselves
+HINT_TRIGGERS = {"supply", "supplier_noun", "flow", "receive", "deploy", "train"}
 MODALITY_ORDER = ("confirmation", "allegation", "suspicion", "concern", "intent")
 DETERMINERS = {
     "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "seinem",
@@ -290,6 +293,8 @@ class ClaimExtractor:
             t_idx, kind = trigger
             if kind == "use" and item.family == "personnel":
                 kind = "deploy"  # "Soldaten werden in Kursk eingesetzt"
+            if kind == "train" and item.family == "personnel":
+                item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
             if kind == "deal" and (hypothetical or "conditional" in cues):
@@ -316,9 +321,12 @@ class ClaimExtractor:
                 continue
             claimant = speaker or (previous if clause >= 0 else None)
             claimant_id, claimant_name = self._claimant_of(claimant)
+            modality = self._modality(tags, cues, t_idx, idx)
+            if modality == "assertion" and (claimant is not None or any(t.attribution for t in tags)):
+                modality = "allegation"  # "..., the report said": attributed, so not a plain fact
             out.append((Claim(
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",
-                family=item.family or "munitions", modality=self._modality(tags, cues, t_idx, idx),
+                family=item.family or "munitions", modality=modality,
                 claimant=claimant_id, claimant_name=claimant_name,
                 quantity=self._quantity(sent, toks[idx].idx),
                 evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char),
@@ -408,6 +416,9 @@ class ClaimExtractor:
             role.distance = min(role.distance, abs(p.start - t_idx))
             item = items.get(p.end) or items.get(p.start - 1) or items.get(p.start - 2)
             if p.kind == "demonym" and item is not None:
+                if kind == "train" and item.family == "personnel":
+                    role.recipient = 2  # the trained side
+                    continue
                 if current is not None and item.family != current.family:
                     continue  # "nordkoreanische Truppen" says nothing about who supports the Atomprogramm
                 if item.programme:
@@ -466,7 +477,7 @@ class ClaimExtractor:
                         p.end == t_idx or (p.end == t_idx - 1 and toks[p.end].lower_ in DETERMINERS)):
                     continue  # a noun trigger ("über Waffenlieferungen") has no subject far before it
                 before.append(p)
-            elif kind in ("supply", "support"):
+            elif kind in ("supply", "support", "train"):
                 after.append(p)
                 role.recipient = max(role.recipient, 1)
             elif kind == "supplier_noun":
@@ -487,7 +498,7 @@ class ClaimExtractor:
         countries = list(dict.fromkeys(p.country for p in sorted(before, key=lambda p: p.start)))
         if not countries:
             return
-        if kind in ("supply", "support") and german and len(countries) >= 2:
+        if kind in ("supply", "support", "train") and german and len(countries) >= 2:
             # "Pjöngjang hat Moskau Granaten geliefert": subject first, then the dative
             roles[countries[0]].supplier = max(roles[countries[0]].supplier, 1)
             for c in countries[1:]:
@@ -571,9 +582,11 @@ class ClaimExtractor:
             return None, None  # "Russia fired missiles" says nothing about where they came from
         if dyad_article and kind != "use":
             others = {c for c, r in roles.items() if (r.supplier or r.recipient) and c not in DYAD}
-            if not others and supplier in DYAD and recipient is None and (s_strength == 2 or implicit):
+            # A verb that moves things needs no explicit evidence: "Nordkorea liefere Granaten, so ..."
+            moves = kind in MOVES
+            if not others and supplier in DYAD and recipient is None and (s_strength == 2 or implicit or moves):
                 recipient = next(iter(DYAD - {supplier}))
-            elif not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit):
+            elif not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit or moves):
                 supplier = next(iter(DYAD - {recipient}))
         return supplier, recipient
 

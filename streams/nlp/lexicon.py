@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from streams.nlp.data_files import DATA_DIR, load_yaml
 
-TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "support", "deploy", "deal"]
+TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "support", "deploy", "deal", "train"]
 MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between"]
 CueKind = Literal["denial", "confirmation", "allegation", "suspicion", "concern", "intent", "hypothetical",
                   "conditional", "proposal", "self", "negation", "history"]

@@ -64,6 +64,7 @@ class ActorRecognizer:
         cues = load_yaml(persons_path, PersonCues)
         self.first_names = set(cues.first_names)
         self.titles = {t.casefold().rstrip(".") for t in cues.titles.get(self.nlp.lang, [])}
+        self.compound_titles = tuple(t for t in self.titles if len(t) >= 6) if self.nlp.lang == "de" else ()
         self.model_nlp = spacy.load(self.model_name) if self.model_name else None
         self._build_matchers()
 
@@ -181,19 +182,38 @@ class ActorRecognizer:
                 runs.append((i, i + 1))
         for i, j in runs:
             prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
-            titled = prev in self.titles
+            titled = self._is_title(prev)
             start = i
-            for k in range(i, j - 1):  # "Die Analystin Anna Berger": the name starts after the title word
-                if strings[orths[k]].casefold().rstrip(".") in self.titles:
-                    start, titled = k + 1, True
+            for k in range(i, j - 1):
+                if self._is_title(strings[orths[k]].casefold().rstrip(".")):
+                    start, titled = k + 1, True  # "Der Raketenexperte Jonas Falkenberg": after the title
+                    break
+                if strings[orths[k]] in self.first_names:
+                    start = k  # "Pour Antoine Lemaire": a capitalised word before the first name
                     break
             length = j - start
-            if titled and length >= 1 or length >= 2 and strings[orths[start]] in self.first_names:
+            if titled and length >= 1 or length >= 2 and strings[orths[start]] in self.first_names or (
+                    2 <= length <= 3 and self._apposition(doc, j)):
                 span = doc[start:j]
                 out.append(self._mention(span, person_id(span.text), "pattern"))
                 for k in range(start, j):
                     covered[k] = True
         return out
+
+    def _is_title(self, word: str) -> bool:
+        """Title words, also as the head of a German compound ('Raketenexperte', 'Sicherheitsforscherin')."""
+        return word in self.titles or (len(word) > 8 and word.endswith(self.compound_titles))
+
+    def _apposition(self, doc: Doc, end: int) -> bool:
+        """'Rhys Calloway, a space policy researcher': a name followed by what the person is."""
+        if end >= len(doc) or doc[end].text != ",":
+            return False
+        for tok in doc[end + 1:end + 7]:
+            if tok.is_punct:
+                return False
+            if self._is_title(tok.lower_.rstrip(".")):
+                return True
+        return False
 
     def _model_people(self, doc: Doc, covered: list[bool]) -> list[Mention]:
         out = []
