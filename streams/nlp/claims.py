@@ -57,6 +57,16 @@ TECH_OF = {"missiles": "missile-technology", "rocket-launchers": "missile-techno
            "space-technology": "space-technology", "submarine-technology": "submarine-technology",
            "nuclear-technology": "nuclear-technology", "drones": "military-technology",
            "aircraft": "military-technology", "air-defence": "military-technology"}
+# Words before a country that make it no party: "ambassadeur de Russie", "Sea of Japan", "mer du Japon".
+NOT_A_PARTY_BEFORE = {"ambassador", "ambassadeur", "ambassadrice", "embassy", "ambassade", "botschafter", "botschaft",
+                      "sea", "mer", "meer", "gulf", "golfe", "golf"}
+# ... and after it: "Russia's ambassador", "Russlands Botschafter".
+NOT_A_PARTY_AFTER = {"ambassador", "embassy", "botschafter", "botschafterin", "botschaft"}
+AGAINST = {"against", "gegen", "contre"}  # target markers that are prepositions, not a war someone owns
+HOST_WORDS = {"alongside", "beside", "aux", "an"}  # "alongside Russian forces", "aux côtés", "an der Seite"
+GENITIVE = {"of", "de", "du", "des", "d'"}
+EQUIP = ("equip", "équip", "ausgerüst", "ausrüst")  # "soldiers equipped with ...": the soldiers receive
+CONTEXT_SENTENCES = 2  # a side named this many sentences back still counts as named nearby
 CARRY_SENTENCES = 8  # reported speech runs on for a few sentences after "sagte X"
 RECENT_YEAR = re.compile(r"\b20(2[2-9]|[3-9]\d)\b")
 NUMBER = re.compile(r"\d{1,3}(?:[.,\s\u202f]\d{3})+|\d+(?:[.,]\d+)?")
@@ -71,6 +81,7 @@ class Tagged:
     tokens: list
     tags: list[WordTags]
     items: dict[int, ItemEntry]
+    hosts: set[int] = dataclasses.field(default_factory=set)  # personnel items that are the host side
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,9 @@ class ClaimExtractor:
 
         for s_index, sent in enumerate(sents):
             sent_mentions = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+            window = sents[max(0, s_index - CONTEXT_SENTENCES)].start
+            nearby = {m.country for m in mentions[bisect_left(starts, window):bisect_left(starts, sent.end)]
+                      if m.country}
             if not any(hinted[sent.start:sent.end]):
                 continue
             if not sent_mentions and not any(sent.start <= i < sent.end for i in places):
@@ -164,7 +178,8 @@ class ClaimExtractor:
                 continue
             previous = next((sp for k in range(s_index - 1, max(-1, s_index - 1 - CARRY_SENTENCES), -1)
                              if (sp := speaker_of(k)) is not None), None)
-            for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous):
+            for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous,
+                                                        nearby):
                 if speaker:
                     speakers[s_index] = speaker
                 key = (claim.supplier, claim.recipient, claim.item)
@@ -259,9 +274,11 @@ class ClaimExtractor:
                 continue  # ministries and agencies speak; they do not send shells
             start, end = m.tok_start - first, m.tok_end - first
             covered.update(range(start, end))
+            if self._not_a_party(toks, start, end):
+                continue
             attached = end in items or (toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
-            if m.kind == "demonym" and not attached and self._marker_before(toks, tagged.tags, start) not in (
-                    "from", "to", "agent"):
+            if m.kind == "demonym" and not attached and not self._owns_target(tagged, start, end, m) and \
+                    self._marker_before(toks, tagged.tags, start) not in ("from", "to", "agent"):
                 continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
             out.append(Party(m.country, start, end, m.kind, m))
         for i, tok in enumerate(toks):
@@ -271,7 +288,7 @@ class ClaimExtractor:
         return out
 
     def _sentence_claims(self, sent: Span, tagged: Tagged, mentions: list[Mention], dyad_article: bool,
-                         previous: Mention | None) -> list[tuple[Claim, Mention | None]]:
+                         previous: Mention | None, nearby: set[str]) -> list[tuple[Claim, Mention | None]]:
         tags, toks = tagged.tags, tagged.tokens
         n = len(toks)
         cues = {t.cue for t in tags if t.cue}
@@ -280,10 +297,12 @@ class ClaimExtractor:
         if "history" in cues and not RECENT_YEAR.search(sent.text):
             return []
         first = sent.start
-        items = self._absorb(tagged)
+        tagged.hosts = self._hosts(tagged)
+        items = {i: it for i, it in self._absorb(tagged).items() if i not in tagged.hosts}
         exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
         all_parties = self._parties(tagged, mentions, first)
+        sources = self._sources(tagged, all_parties)
         out: list[tuple[Claim, Mention | None]] = []
         for idx, item in sorted(items.items()):
             in_exchange = exchange is not None and exchange[0] < idx < exchange[1]
@@ -293,22 +312,29 @@ class ClaimExtractor:
             t_idx, kind = trigger
             if kind == "use" and item.family == "personnel":
                 kind = "deploy"  # "Soldaten werden in Kursk eingesetzt"
+            if item.family == "personnel" and toks[t_idx].lower_.startswith(EQUIP):
+                continue  # "les militaires seraient équipés de ...": they are equipped, not moved
+            if item.family == "personnel" and toks[idx].lower_ in ("militaire", "militaires") and idx > 0 and (
+                    toks[idx - 1].is_alpha and toks[idx - 1].lower_ not in DETERMINERS | GENITIVE | {"ces", "aux"}):
+                continue  # "préparatifs militaires": an adjective
             if kind == "train" and item.family == "personnel":
                 item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
             if kind == "deal" and (hypothetical or "conditional" in cues):
                 continue  # "any arms deal would violate ..." is a warning, not a claim
-            if any(tags[i].cue == "self" for i in range(t_idx + 1, min(n, t_idx + 6))):
-                continue  # "pour en équiper sa propre armée"
+            if kind != "receive" and any(tags[i].cue == "self" for i in range(t_idx + 1, min(n, t_idx + 6))):
+                continue  # "pour en équiper sa propre armée" (but "Know-how bekommen, um die eigene ...")
             speaker, clause = self._speaker(tagged, mentions, first, t_idx)
             parties = [p for p in all_parties
-                       if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")]
+                       if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")
+                       and p.start not in sources]
             if in_exchange and exchange is not None:
                 supplier, recipient = self._exchange_direction(tagged, items, parties, idx, exchange, dyad_article)
             else:
                 roles = self._roles(tagged, items, parties, t_idx, kind, item)
-                supplier, recipient = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items))
+                supplier, recipient = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items),
+                                                    nearby)
             named = {p.country for p in parties}
             party_set = sorted({c for c in (supplier, recipient) if c})
             if not supplier and not recipient:
@@ -411,9 +437,21 @@ class ClaimExtractor:
         before: list[Party] = []
         after: list[Party] = []
         prev: tuple[Party, str | None] | None = None
+        nearest_before = max((p.start for p in parties if p.start < t_idx), default=None)
+        passive_with = kind == "supply" and t_idx + 1 < len(toks) and tags[t_idx + 1].marker == "with"
         for p in sorted(parties, key=lambda p: p.start):
             role = roles.setdefault(p.country, Role())
             role.distance = min(role.distance, abs(p.start - t_idx))
+            if p.kind == "demonym" and (p.end in tagged.hosts or p.start - 1 in tagged.hosts
+                                        or p.start - 2 in tagged.hosts):
+                role.recipient = 2  # "fought alongside Russian forces": the side fought for
+                continue
+            if p.mention is not None and self._owns_target(tagged, p.start, p.end, p.mention):
+                role.recipient = 2  # "to support Moscow's war", "l'offensive russe": the war is theirs
+                continue
+            if passive_with and p.start == nearest_before:
+                role.recipient = 2  # "the North could be rewarded with technology"
+                continue
             item = items.get(p.end) or items.get(p.start - 1) or items.get(p.start - 2)
             if p.kind == "demonym" and item is not None:
                 if kind == "train" and item.family == "personnel":
@@ -445,6 +483,9 @@ class ClaimExtractor:
                     toks, tags, p.start) in ("à", "au", "aux", "auprès"):
                 role.supplier = 2  # "acheter des obus à la Corée du Nord": buy from
                 continue
+            if marker == "location" and kind == "train":
+                role.supplier = 2  # "trained in Iran": the trainers' country
+                continue
             if marker in ("to", "from", "agent") or (marker == "location" and kind in ("deploy", "supply", "flow")):
                 if marker in ("to", "location"):
                     role.recipient = 2
@@ -455,7 +496,8 @@ class ClaimExtractor:
                 continue
             if marker in ("location", "with"):
                 continue
-            if kind in ("supply", "supplier_noun") and p.end < len(toks) and tags[p.end].marker == "with" and any(
+            if kind in ("supply", "supplier_noun") and (german or 0 < p.start - t_idx <= 2) and p.end < len(toks) and \
+                    tags[p.end].marker == "with" and any(
                     i in items for i in range(p.end + 1, min(p.end + 5, len(toks)))):
                 role.recipient = 2  # "Nordkorea mit Technologie versorgen"
                 continue
@@ -484,7 +526,12 @@ class ClaimExtractor:
                 role.supplier = max(role.supplier, 1)
             elif kind == "deal":
                 role.counterpart = True
+            elif kind == "receive" and german:
+                after.append(p)
         self._word_order(roles, before, t_idx, kind, german)
+        if german and kind == "receive" and not before and after:
+            first_after = min(after, key=lambda p: p.start).country  # "Im Gegenzug erhalte Pjöngjang ..."
+            roles[first_after].recipient = max(roles[first_after].recipient, 1)
         countries_after = list(dict.fromkeys(p.country for p in sorted(after, key=lambda p: p.start)))
         if german and not before and len(countries_after) >= 2 and all(
                 not r.supplier for r in roles.values()):
@@ -492,6 +539,70 @@ class ClaimExtractor:
             roles[countries_after[0]].recipient = 0
             roles[countries_after[0]].supplier = 1
         return roles
+
+    @staticmethod
+    def _sources(tagged: Tagged, parties: list[Party]) -> set[int]:
+        """'according to Seoul and Kyiv', 'selon Kiev', 'Budanow zufolge': who says so is no party."""
+        toks, tags = tagged.tokens, tagged.tags
+        ordered = sorted(parties, key=lambda p: p.start)
+        out: set[int] = set()
+        for a, tag in enumerate(tags):
+            if tag.attribution != "according":
+                continue
+            if toks[a].lower_ == "zufolge":
+                group = [p for p in ordered if 0 <= a - p.end <= 2]
+            else:
+                group = [p for p in ordered[:] if 0 < p.start - a <= 4 and not any(
+                    t.is_punct for t in toks[a + 1:p.start])][:1]
+            while group:
+                out.add(group[0].start)
+                nxt = next((q for q in ordered if q.start >= group[0].end), None)
+                gap = toks[group[0].end:nxt.start] if nxt is not None else []
+                group = [nxt] if nxt is not None and gap and all(t.lower_ in AND or t.text == "," or
+                                                                  t.lower_ in DETERMINERS for t in gap) else []
+        return out
+
+    @staticmethod
+    def _hosts(tagged: Tagged) -> set[int]:
+        """Personnel items that are not moved: the side fought alongside, the forces that fired something."""
+        toks, tags = tagged.tokens, tagged.tags
+        fired = any(t.trigger == "use" for t in tags)
+        out = set()
+        for idx, item in tagged.items.items():
+            if item.family != "personnel":
+                continue
+            for k in range(max(0, idx - 4), idx):
+                if (tags[k].trigger == "deploy" and toks[k].lower_ in HOST_WORDS) or (
+                        fired and tags[k].marker == "agent" and k >= idx - 2):
+                    out.add(idx)
+                    break
+        return out
+
+    @staticmethod
+    def _owns_target(tagged: Tagged, start: int, end: int, mention: Mention) -> bool:
+        """'Moscow's war', 'Russlands Angriffskrieg', 'l'offensive russe', 'Russian war effort'."""
+        toks, tags = tagged.tokens, tagged.tags
+        n = len(toks)
+
+        def war(i: int) -> bool:
+            return 0 <= i < n and tags[i].marker == "target" and toks[i].lower_ not in AGAINST
+
+        after = end + 1 if end < n and toks[end].text in ("'s", "’s") else end
+        if mention.text.endswith(("'s", "’s")) or after > end:
+            return war(after) or war(after + 1)
+        if mention.kind == "demonym":
+            return war(end) or war(start - 1) or (war(end + 1) and toks[end].is_lower)
+        return toks[0].lang_ == "de" and mention.text.endswith("s") and war(end)
+
+    @staticmethod
+    def _not_a_party(toks: list, start: int, end: int) -> bool:
+        """'ambassadeur de Russie', 'Sea of Japan', "Russia's ambassador": a country named, not a side."""
+        before = [t.lower_ for t in toks[max(0, start - 2):start]]
+        if before and (before[-1] in NOT_A_PARTY_BEFORE or (len(before) == 2 and before[-1] in GENITIVE
+                                                              and before[0] in NOT_A_PARTY_BEFORE)):
+            return True
+        nxt = end + 1 if end < len(toks) and toks[end].text in ("'s", "’s") else end
+        return nxt < len(toks) and toks[nxt].lower_ in NOT_A_PARTY_AFTER
 
     @staticmethod
     def _word_order(roles: dict[str, Role], before: list[Party], t_idx: int, kind: str, german: bool) -> None:
@@ -514,6 +625,9 @@ class ClaimExtractor:
     def _marker_before(toks: list, tags: list[WordTags], start: int) -> str | None:
         for i in range(start - 1, max(start - 4, -1), -1):
             if tags[i].marker:
+                if toks[i].lower_ in GENITIVE and toks[0].lang_ == "fr" and i > 0 and not (
+                        tags[i - 1].item or tags[i - 1].trigger or tags[i - 1].marker):
+                    return None  # "les défenses de la Corée du Sud": a genitive, not a source
                 return tags[i].marker
             tok = toks[i]
             if tok.lower_ in DETERMINERS or (tok.is_alpha and tok.is_lower and not tags[i].trigger
@@ -563,7 +677,7 @@ class ClaimExtractor:
                    for i, t in enumerate(tagged.tags))
 
     @staticmethod
-    def _resolve(roles: dict[str, Role], kind: str, dyad_article: bool, implicit: bool
+    def _resolve(roles: dict[str, Role], kind: str, dyad_article: bool, implicit: bool, nearby: set[str] = DYAD
                  ) -> tuple[str | None, str | None]:
         def pick(attr: str, exclude: str | None) -> tuple[str | None, int]:
             ranked = sorted(((getattr(r, attr), -r.distance, c) for c, r in roles.items()
@@ -583,7 +697,7 @@ class ClaimExtractor:
         if dyad_article and kind != "use":
             others = {c for c, r in roles.items() if (r.supplier or r.recipient) and c not in DYAD}
             # A verb that moves things needs no explicit evidence: "Nordkorea liefere Granaten, so ..."
-            moves = kind in MOVES
+            moves = kind in MOVES and nearby >= DYAD
             if not others and supplier in DYAD and recipient is None and (s_strength == 2 or implicit or moves):
                 recipient = next(iter(DYAD - {supplier}))
             elif not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit or moves):

@@ -64,9 +64,11 @@ class Gazetteer(BaseModel):
 
 
 def case_sensitive(form: str) -> bool:
-    """Short forms and acronyms (US, UN, EU, USA) only match as written: 'us' is a pronoun."""
+    """Short forms and acronyms (US, UN, EU, USA) only match as written: 'us' is a pronoun. So do
+    forms capitalised after a lower-case article ('the North' is North Korea, 'the north' is not)."""
     letters = [c for c in form if c.isalpha()]
-    return len(form) <= 3 or (len(letters) >= 2 and all(c.isupper() for c in letters))
+    return len(form) <= 3 or (len(letters) >= 2 and all(c.isupper() for c in letters)) or (
+        form[:1].islower() and any(c.isupper() for c in form))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:
