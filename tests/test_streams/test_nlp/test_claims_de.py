@@ -288,3 +288,31 @@ def test_evidence_is_the_claim_sentence_with_offsets(de, analyzer):
     c = find_claim(de(text), "PRK", "RUS", "personnel")
     assert c.evidence.sentence == "Nordkorea schickt Soldaten nach Russland."
     assert text[c.evidence.start:c.evidence.end] == c.evidence.sentence
+
+
+def test_ausbilder_schulen_personal_ist_technologie_fuer_die_geschulten(de):
+    c = find_claim(de("Russische Ausbilder schulten nordkoreanische Techniker an den Abwehrsystemen, so Budanow."),
+                   "RUS", "PRK", "technology")
+    assert c.claimant is not None and c.modality == "allegation"
+
+
+def test_so_nachgestellt_ist_eine_quelle_und_keine_partei(de):
+    claims = de("Nordkorea liefere weiter Granaten nach Russland, so Selenskyj.")
+    c = find_claim(claims, "PRK", "RUS", "munitions")
+    assert c.claimant == "UKR" and not [x for x in claims if "UKR" in (x.supplier, x.recipient)], describe(claims)
+
+
+def test_verb_zweit_empfaenger_im_gegenzug(de):
+    claims = de("Russland und Nordkorea. Im Gegenzug erhalte Pjöngjang Raketentechnologie, heißt es in dem Bericht.")
+    find_claim(claims, "RUS", "PRK", "technology")
+
+
+def test_an_der_seite_russischer_truppen_gehen_die_soldaten_nach_russland(de):
+    claims = de("Tausende nordkoreanische Soldaten kämpften an der Seite russischer Truppen im Gebiet Kursk.")
+    find_claim(claims, "PRK", "RUS", "personnel")
+    assert not [c for c in claims if c.supplier == "RUS"], describe(claims)
+
+
+def test_eigener_nutzen_beim_empfangen_bleibt_ein_anspruch(de):
+    claims = de("Nordkorea wolle von Moskau Know-how für Raketen bekommen, um die eigene Rüstung auszubauen.")
+    find_claim(claims, "RUS", "PRK", "technology")

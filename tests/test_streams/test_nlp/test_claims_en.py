@@ -136,3 +136,43 @@ def test_south_korea_tanks_to_poland(en):
     claims = en("South Korea delivered tanks and howitzers to Poland.")
     assert involving(claims, "PRK") == [] and involving(claims, "RUS") == []
     find_claim(claims, "KOR", "POL", "munitions")
+
+
+def test_training_moves_know_how_to_the_trained_side(en):
+    c = find_claim(en("Russian instructors have trained North Korean drone operators near Pyongyang, officials said."),
+                   "RUS", "PRK", "technology")
+    assert c.modality == "allegation"
+    assert not [x for x in en("Russian instructors have trained North Korean drone operators.")
+                if x.family == "personnel"], "trained personnel are not troops sent anywhere"
+
+
+def test_troops_fighting_alongside_a_state_go_to_that_state(en):
+    claims = en("Thousands of North Korean soldiers fought alongside Russian forces in the Kursk region.")
+    find_claim(claims, "PRK", "RUS", "personnel")
+    assert not [c for c in claims if c.supplier == "RUS"], describe(claims)
+
+
+def test_the_owner_of_a_war_is_the_recipient(en):
+    claims = en("Pyongyang has shipped artillery shells to support Moscow's war, analysts said.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+
+
+def test_sources_named_with_according_to_are_no_party(en):
+    claims = en("North Korea, according to Seoul and Kyiv, has sent more shells to support Russia's war.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+    assert not involving(claims, "UKR") and not involving(claims, "KOR"), describe(claims)
+
+
+def test_rewarded_with_makes_the_subject_the_recipient(en):
+    claims = en("Russia and North Korea. Officials fear the North could be rewarded with missile technology.")
+    find_claim(claims, "RUS", "PRK", "technology")
+
+
+def test_forces_that_fired_a_missile_are_no_moved_troops(en):
+    claims = en("North Korea and Russia. Missiles fired by Russian forces at Kharkiv had been built in North Korea.")
+    assert not [c for c in claims if c.family == "personnel"], describe(claims)
+
+
+def test_a_sea_named_after_a_country_is_no_party(en):
+    claims = en("North Korea fired two missiles into the Sea of Japan, Seoul said.")
+    assert not involving(claims, "JPN"), describe(claims)

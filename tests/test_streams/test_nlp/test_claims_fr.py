@@ -143,3 +143,30 @@ def test_south_korea_tanks_to_poland(fr):
     claims = fr("La Corée du Sud a livré des chars et des obusiers à la Pologne.")
     assert involving(claims, "PRK") == [] and involving(claims, "RUS") == []
     find_claim(claims, "KOR", "POL", "munitions")
+
+
+def test_des_soldats_aux_cotes_des_forces_russes_vont_vers_la_russie(fr):
+    claims = fr("Des milliers de soldats nord-coréens ont combattu aux côtés des forces russes près de Koursk.")
+    find_claim(claims, "PRK", "RUS", "personnel")
+    assert not [c for c in claims if c.supplier == "RUS"], describe(claims)
+
+
+def test_l_offensive_russe_designe_le_destinataire(fr):
+    claims = fr("Pyongyang aurait envoyé des roquettes pour soutenir l'offensive russe en Ukraine.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+
+
+def test_formation_de_militaires_est_un_transfert_de_savoir_faire(fr):
+    claims = fr("Des instructeurs russes auraient formé des soldats nord-coréens au pilotage de drones.")
+    find_claim(claims, "RUS", "PRK", "technology")
+
+
+def test_un_genitif_de_n_est_pas_une_provenance(fr):
+    claims = fr("La Russie et la Corée du Nord. Des drones offriraient à Pyongyang un moyen de saturer les défenses "
+                "de la Corée du Sud.")
+    assert not [c for c in claims if c.supplier == "KOR"], describe(claims)
+
+
+def test_l_ambassadeur_d_un_pays_n_est_pas_une_partie(fr):
+    claims = fr("L'ambassadeur de Russie a assisté à la cérémonie pour les soldats nord-coréens tués au combat.")
+    assert not [c for c in claims if c.supplier == "RUS"], describe(claims)
