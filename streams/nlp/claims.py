@@ -118,6 +118,8 @@ def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
             if hit.section == "items":
                 for i in covered:
                     items.pop(i, None)
+                    if tags[i].trigger:  # "lance-roquettes", "aide technique": part of an item, not a verb
+                        tags[i] = dataclasses.replace(tags[i], trigger=None)
                 if not hit.entry.skip:  # type: ignore[attr-defined]
                     items[covered[-1]] = hit.entry  # type: ignore[assignment]
             else:
