@@ -409,7 +409,7 @@ class ClaimExtractor:
                 continue
             if exchange and exchange[0] < i < exchange[1]:
                 continue  # the main clause's item takes the main clause's verb
-            dist = abs(i - idx)
+            dist = abs(i - idx) + (4 if kind == "support" else 0)  # "rewarded with economic aid and ...": the verb
             if best is None or dist < best[0]:
                 best = (dist, i, kind)
         return (best[1], best[2]) if best else None
