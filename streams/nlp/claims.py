@@ -530,6 +530,12 @@ class ClaimExtractor:
                 role.counterpart = True
             elif kind == "receive" and german:
                 after.append(p)
+        if len(before) >= 2:
+            a, b = sorted(before, key=lambda p: p.start)[-2:]
+            gap = [t.lower_ for t in toks[a.end:b.start]]
+            if a.country != b.country and gap and all(w in AND or w in DETERMINERS for w in gap) and any(
+                    w in AND for w in gap):
+                before = []  # "Moscow and Pyongyang were engaged in arms transfers": no direction
         self._word_order(roles, before, t_idx, kind, german)
         if german and kind == "receive" and not before and after:
             first_after = min(after, key=lambda p: p.start).country  # "Im Gegenzug erhalte Pjöngjang ..."

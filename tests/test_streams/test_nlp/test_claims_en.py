@@ -176,3 +176,9 @@ def test_forces_that_fired_a_missile_are_no_moved_troops(en):
 def test_a_sea_named_after_a_country_is_no_party(en):
     claims = en("North Korea fired two missiles into the Sea of Japan, Seoul said.")
     assert not involving(claims, "JPN"), describe(claims)
+
+
+def test_coordinated_subjects_give_an_undirected_claim(en):
+    claims = en("Moscow and Pyongyang are engaged in illegal arms transfers, the US envoy said.")
+    c = next(c for c in dyad_claims(claims))
+    assert (c.supplier, c.recipient, sorted(c.parties)) == (None, None, ["PRK", "RUS"]), describe(claims)
