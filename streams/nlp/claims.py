@@ -62,10 +62,13 @@ NOT_A_PARTY_BEFORE = {"ambassador", "ambassadeur", "ambassadrice", "embassy", "a
                       "sea", "mer", "meer", "gulf", "golfe", "golf"}
 # ... and after it: "Russia's ambassador", "Russlands Botschafter".
 NOT_A_PARTY_AFTER = {"ambassador", "embassy", "botschafter", "botschafterin", "botschaft"}
-AGAINST = {"against", "gegen", "contre"}  # target markers that are prepositions, not a war someone owns
+AGAINST = {"against", "gegen", "contre", "front", "fronts", "frontline"}  # no war someone owns ("front ukrainien")
 HOST_WORDS = {"alongside", "beside", "aux", "an"}  # "alongside Russian forces", "aux côtés", "an der Seite"
 GENITIVE = {"of", "de", "du", "des", "d'"}
 EQUIP = ("equip", "équip", "ausgerüst", "ausrüst")  # "soldiers equipped with ...": the soldiers receive
+PRODUCED = {"built", "made", "manufactured", "produced", "assembled", "gebaut", "hergestellt", "produziert",
+            "gefertigt", "fabriqué", "fabriqués", "fabriquée", "fabriquées", "produit", "produits", "produite",
+            "produites", "construit", "construits", "assemblés"}
 CONTEXT_SENTENCES = 2  # a side named this many sentences back still counts as named nearby
 CARRY_SENTENCES = 8  # reported speech runs on for a few sentences after "sagte X"
 RECENT_YEAR = re.compile(r"\b20(2[2-9]|[3-9]\d)\b")
@@ -280,6 +283,7 @@ class ClaimExtractor:
                 continue
             attached = end in items or (toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
             if m.kind == "demonym" and not attached and not self._owns_target(tagged, start, end, m) and \
+                    not self._after_host_word(tagged, start) and \
                     self._marker_before(toks, tagged.tags, start) not in ("from", "to", "agent"):
                 continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
             out.append(Party(m.country, start, end, m.kind, m))
@@ -323,7 +327,8 @@ class ClaimExtractor:
                 item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
-            if kind == "deal" and (hypothetical or "conditional" in cues):
+            if kind == "deal" and (hypothetical or "conditional" in cues or any(
+                    tags[i].cue == "negation" for i in range(max(0, t_idx - 5), t_idx))):
                 continue  # "any arms deal would violate ..." is a warning, not a claim
             if kind != "receive" and any(tags[i].cue == "self" for i in range(t_idx + 1, min(n, t_idx + 6))):
                 continue  # "pour en équiper sa propre armée" (but "Know-how bekommen, um die eigene ...")
@@ -444,8 +449,8 @@ class ClaimExtractor:
         for p in sorted(parties, key=lambda p: p.start):
             role = roles.setdefault(p.country, Role())
             role.distance = min(role.distance, abs(p.start - t_idx))
-            if p.kind == "demonym" and (p.end in tagged.hosts or p.start - 1 in tagged.hosts
-                                        or p.start - 2 in tagged.hosts):
+            if (p.kind == "demonym" and (p.end in tagged.hosts or p.start - 1 in tagged.hosts
+                                         or p.start - 2 in tagged.hosts)) or self._after_host_word(tagged, p.start):
                 role.recipient = 2  # "fought alongside Russian forces": the side fought for
                 continue
             if p.mention is not None and self._owns_target(tagged, p.start, p.end, p.mention):
@@ -484,6 +489,10 @@ class ClaimExtractor:
             if marker == "to" and kind == "receive" and toks[0].lang_ == "fr" and self._word_before(
                     toks, tags, p.start) in ("à", "au", "aux", "auprès"):
                 role.supplier = 2  # "acheter des obus à la Corée du Nord": buy from
+                continue
+            if marker == "location" and self._word_before(toks, tags, p.start) is not None and any(
+                    toks[k].lower_ in PRODUCED for k in range(max(0, p.start - 4), p.start)):
+                role.supplier = 2  # "built in North Korea", "in Nordkorea hergestellt": the origin
                 continue
             if marker == "location" and kind == "train":
                 role.supplier = 2  # "trained in Iran": the trainers' country
@@ -559,6 +568,8 @@ class ClaimExtractor:
                 continue
             if toks[a].lower_ == "zufolge":
                 group = [p for p in ordered if 0 <= a - p.end <= 2]
+            elif any(p.end == a and p.kind == "demonym" for p in ordered):
+                group = [p for p in ordered if p.end == a]  # "nach ukrainischen Erkenntnissen"
             else:
                 group = [p for p in ordered[:] if 0 < p.start - a <= 4 and not any(
                     t.is_punct for t in toks[a + 1:p.start])][:1]
@@ -575,16 +586,25 @@ class ClaimExtractor:
         """Personnel items that are not moved: the side fought alongside, the forces that fired something."""
         toks, tags = tagged.tokens, tagged.tags
         fired = any(t.trigger == "use" for t in tags)
+        other_items = any(it.family != "personnel" for it in tagged.items.values())
         out = set()
         for idx, item in tagged.items.items():
             if item.family != "personnel":
                 continue
             for k in range(max(0, idx - 4), idx):
                 if (tags[k].trigger == "deploy" and toks[k].lower_ in HOST_WORDS) or (
-                        fired and tags[k].marker == "agent" and k >= idx - 2):
+                        fired and tags[k].marker == "agent" and k >= idx - 2) or (
+                        other_items and tags[k].marker == "to" and k >= idx - 3
+                        and toks[k].lower_ not in ("for", "für", "pour")):  # data "an nordkoreanische Ingenieure"
                     out.add(idx)
                     break
         return out
+
+    @staticmethod
+    def _after_host_word(tagged: Tagged, start: int) -> bool:
+        """'alongside Russian forces', "aux côtés de l'armée russe", 'an der Seite Russlands'."""
+        return any(tagged.tags[k].trigger == "deploy" and tagged.tokens[k].lower_ in HOST_WORDS
+                   for k in range(max(0, start - 5), start))
 
     @staticmethod
     def _owns_target(tagged: Tagged, start: int, end: int, mention: Mention) -> bool:

@@ -316,3 +316,16 @@ def test_an_der_seite_russischer_truppen_gehen_die_soldaten_nach_russland(de):
 def test_eigener_nutzen_beim_empfangen_bleibt_ein_anspruch(de):
     claims = de("Nordkorea wolle von Moskau Know-how für Raketen bekommen, um die eigene Rüstung auszubauen.")
     find_claim(claims, "RUS", "PRK", "technology")
+
+
+def test_daten_an_nordkoreanische_ingenieure_gehen_nach_nordkorea(de):
+    claims = de("Russland und Nordkorea. Es heißt, dass russische Stellen Gefechtsdaten an nordkoreanische Ingenieure "
+                "weitergeben.")
+    find_claim(claims, "RUS", "PRK", "technology")
+    assert not [c for c in claims if c.family == "personnel"], describe(claims)
+
+
+def test_quelle_vor_erkenntnissen_ist_keine_partei(de):
+    claims = de("Die Raketen, die Russland aus Nordkorea bezieht, treffen nach ukrainischen Erkenntnissen präziser.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+    assert not involving(claims, "UKR"), describe(claims)

@@ -182,3 +182,13 @@ def test_coordinated_subjects_give_an_undirected_claim(en):
     claims = en("Moscow and Pyongyang are engaged in illegal arms transfers, the US envoy said.")
     c = next(c for c in dyad_claims(claims))
     assert (c.supplier, c.recipient, sorted(c.parties)) == (None, None, ["PRK", "RUS"]), describe(claims)
+
+
+def test_built_in_names_the_origin(en):
+    claims = en("Russia and North Korea. Missiles fired by Russian forces at Kyiv had been built in North Korea.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+
+
+def test_a_negated_arms_deal_between_two_is_no_claim(en):
+    claims = en("Moscow and Pyongyang do not publicly discuss arms deals.")
+    assert not dyad_claims(claims), describe(claims)

@@ -170,3 +170,9 @@ def test_un_genitif_de_n_est_pas_une_provenance(fr):
 def test_l_ambassadeur_d_un_pays_n_est_pas_une_partie(fr):
     claims = fr("L'ambassadeur de Russie a assisté à la cérémonie pour les soldats nord-coréens tués au combat.")
     assert not [c for c in claims if c.supplier == "RUS"], describe(claims)
+
+
+def test_le_front_ukrainien_n_est_pas_un_destinataire(fr):
+    claims = fr("La Russie et la Corée du Nord. L'afflux de munitions nord-coréennes vers le front ukrainien continue, "
+                "aux côtés de l'armée russe.")
+    assert not involving(claims, "UKR"), describe(claims)
