@@ -69,6 +69,9 @@ EQUIP = ("equip", "équip", "ausgerüst", "ausrüst")  # "soldiers equipped with
 PRODUCED = {"built", "made", "manufactured", "produced", "assembled", "gebaut", "hergestellt", "produziert",
             "gefertigt", "fabriqué", "fabriqués", "fabriquée", "fabriquées", "produit", "produits", "produite",
             "produites", "construit", "construits", "assemblés"}
+# "le régime de Kim Jong-un", "das Regime in Pjöngjang": the state itself, not a genitive or a place
+GOVERNMENT = {"regime", "régime", "führung", "regierung", "government", "gouvernement", "leadership", "machthaber",
+              "dirigeants", "pouvoir", "staatsführung"}
 CONTEXT_SENTENCES = 2  # a side named this many sentences back still counts as named nearby
 CARRY_SENTENCES = 8  # reported speech runs on for a few sentences after "sagte X"
 RECENT_YEAR = re.compile(r"\b20(2[2-9]|[3-9]\d)\b")
@@ -414,7 +417,8 @@ class ClaimExtractor:
                 continue
             if exchange and exchange[0] < i < exchange[1]:
                 continue  # the main clause's item takes the main clause's verb
-            dist = abs(i - idx) + (4 if kind == "support" else 0)  # "rewarded with economic aid and ...": the verb
+            # "rewarded with economic aid and ...": the verb; "tiré des missiles fournis par": the transfer
+            dist = abs(i - idx) + {"support": 4, "use": 2}.get(kind, 0)
             if best is None or dist < best[0]:
                 best = (dist, i, kind)
         return (best[1], best[2]) if best else None
@@ -471,7 +475,8 @@ class ClaimExtractor:
                 else:
                     role.supplier = 2
                 continue
-            if any(tags[i].marker == "target" for i in range(max(0, p.start - 3), p.start)):
+            if any(tags[i].marker == "target" or toks[i].lower_ in AGAINST
+                   for i in range(max(0, p.start - 3), p.start)):
                 continue  # "Krieg gegen die Ukraine", "invasion of Ukraine": the target, not a party
             marker = self._marker_before(toks, tags, p.start)
             if marker is None and prev is not None and all(
@@ -497,6 +502,8 @@ class ClaimExtractor:
             if marker == "location" and kind == "train":
                 role.supplier = 2  # "trained in Iran": the trainers' country
                 continue
+            if marker == "location" and kind in ("supply", "flow") and p.start < t_idx - 6:
+                continue  # "des frappes en Ukraine ... des missiles fournis par": a scene, not where they went
             if marker in ("to", "from", "agent") or (marker == "location" and kind in ("deploy", "supply", "flow")):
                 if marker in ("to", "location"):
                     role.recipient = 2
@@ -651,15 +658,22 @@ class ClaimExtractor:
 
     @staticmethod
     def _marker_before(toks: list, tags: list[WordTags], start: int) -> str | None:
-        for i in range(start - 1, max(start - 4, -1), -1):
+        stop = max(start - 4, -1)
+        for i in range(start - 1, -1, -1):
+            if i <= stop:
+                return None
+            if i > 0 and toks[i - 1].lower_ in GOVERNMENT and (
+                    toks[i].lower_ in GENITIVE or tags[i].marker == "location"):
+                stop = max(i - 5, -1)  # "par le régime de Kim Jong-un": look past the government word
+                continue
             if tags[i].marker:
                 if toks[i].lower_ in GENITIVE and toks[0].lang_ == "fr" and i > 0 and not (
                         tags[i - 1].item or tags[i - 1].trigger or tags[i - 1].marker):
                     return None  # "les défenses de la Corée du Sud": a genitive, not a source
                 return tags[i].marker
             tok = toks[i]
-            if tok.lower_ in DETERMINERS or (tok.is_alpha and tok.is_lower and not tags[i].trigger
-                                              and not tags[i].item and not tags[i].cue):
+            if tok.lower_ in DETERMINERS or tok.lower_ in GOVERNMENT or (
+                    tok.is_alpha and tok.is_lower and not tags[i].trigger and not tags[i].item and not tags[i].cue):
                 continue
             return None
         return None

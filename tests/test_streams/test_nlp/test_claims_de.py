@@ -329,3 +329,8 @@ def test_quelle_vor_erkenntnissen_ist_keine_partei(de):
     claims = de("Die Raketen, die Russland aus Nordkorea bezieht, treffen nach ukrainischen Erkenntnissen präziser.")
     find_claim(claims, "PRK", "RUS", "munitions")
     assert not involving(claims, "UKR"), describe(claims)
+
+
+def test_das_regime_in_pjoengjang_ist_kein_ort(de):
+    claims = de("Die USA werfen dem Regime in Pjöngjang vor, Moskau mit Artilleriegranaten zu versorgen.")
+    find_claim(claims, "PRK", "RUS", "munitions")

@@ -176,3 +176,16 @@ def test_le_front_ukrainien_n_est_pas_un_destinataire(fr):
     claims = fr("La Russie et la Corée du Nord. L'afflux de munitions nord-coréennes vers le front ukrainien continue, "
                 "aux côtés de l'armée russe.")
     assert not involving(claims, "UKR"), describe(claims)
+
+
+def test_par_le_regime_de_kim_est_le_fournisseur(fr):
+    claims = fr("La Russie et la Corée du Nord. Moscou a tiré des missiles balistiques fournis par le régime de "
+                "Kim Jong-un.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+
+
+def test_contre_l_ukraine_est_la_cible(fr):
+    claims = fr("Ils accusent la Corée du Nord d'alimenter la guerre d'agression russe contre l'Ukraine en apportant "
+                "à Moscou des munitions.")
+    find_claim(claims, "PRK", "RUS", "munitions")
+    assert not involving(claims, "UKR"), describe(claims)
