@@ -334,3 +334,10 @@ def test_quelle_vor_erkenntnissen_ist_keine_partei(de):
 def test_das_regime_in_pjoengjang_ist_kein_ort(de):
     claims = de("Die USA werfen dem Regime in Pjöngjang vor, Moskau mit Artilleriegranaten zu versorgen.")
     find_claim(claims, "PRK", "RUS", "munitions")
+
+
+def test_sich_mit_know_how_erkenntlich_zeigen_ist_eine_gegenleistung(de):
+    claims = de("Russland und Nordkorea. Seoul befürchtet, dass sich Moskau im Gegenzug mit Know-how für Raketen "
+                "erkenntlich zeigen könnte.")
+    c = find_claim(claims, "RUS", "PRK", "technology")
+    assert c.modality == "concern"
