@@ -307,10 +307,13 @@ class ClaimExtractor:
             return []
         first = sent.start
         tagged.hosts = self._hosts(tagged)
-        items = {i: it for i, it in self._absorb(tagged).items() if i not in tagged.hosts}
+        enemies = {i for i, it in tagged.items.items() if it.family == "personnel" and any(
+            tags[k].marker == "target" for k in range(max(0, i - 3), i))}  # "against Ukrainian forces"
+        items = {i: it for i, it in self._absorb(tagged).items() if i not in tagged.hosts and i not in enemies}
         exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
-        all_parties = self._parties(tagged, mentions, first)
+        all_parties = [p for p in self._parties(tagged, mentions, first)
+                       if not (p.kind == "demonym" and {p.end, p.start - 1, p.start - 2} & enemies)]
         sources = self._sources(tagged, all_parties)
         out: list[tuple[Claim, Mention | None]] = []
         for idx, item in sorted(items.items()):
@@ -348,7 +351,7 @@ class ClaimExtractor:
             named = {p.country for p in parties}
             party_set = sorted({c for c in (supplier, recipient) if c})
             if not supplier and not recipient:
-                pair = self._coordinated_pair(tagged, parties) or (
+                pair = (self._coordinated_pair(tagged, parties) if kind in MOVES or kind == "deal" else None) or (
                     sorted(named) if kind == "deal" and len(named) == 2 else None)
                 if not pair:
                     continue

@@ -192,3 +192,9 @@ def test_built_in_names_the_origin(en):
 def test_a_negated_arms_deal_between_two_is_no_claim(en):
     claims = en("Moscow and Pyongyang do not publicly discuss arms deals.")
     assert not dyad_claims(claims), describe(claims)
+
+
+def test_forces_driven_out_are_the_enemy_not_a_party(en):
+    claims = en("Pyongyang sent about 11,000 troops to help Russia drive Ukrainian forces out of the Kursk region.")
+    find_claim(claims, "PRK", "RUS", "personnel")
+    assert not involving(claims, "UKR"), describe(claims)
