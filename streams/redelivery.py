@@ -8,8 +8,8 @@ kill -9; a hand-over between two workers stalled for good). Two measures keep at
 
 - gaps in a source topic are never acked, so the commit stops in front of a record not processed;
 - a guard notices a partition whose commit stands still below the highwater while none of its
-  records is in flight, and seeks it back to the committed offset. Records acked since then are
-  not delivered again, so only the missed ones are processed.
+  records reached an agent within the stall time, and seeks it back to the committed offset.
+  Records acked since then are not delivered again, so only the missed ones are processed.
 
 A hole that stays after several re-reads is real (offsets a transactional producer spent on
 markers, records compacted away) and is acked then, logged and counted.
@@ -42,7 +42,7 @@ class PartitionState:
     committed: int | None  # next offset to process, as committed
     read: int | None  # last offset the fetch loop handed to the stream
     highwater: int | None
-    in_flight: bool  # some record of the partition is in a stream, not yet acked
+    in_flight: bool  # a record of the partition reached a stream recently and is not acked yet
 
 
 @dataclass
