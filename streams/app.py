@@ -26,7 +26,7 @@ def _fetch_wait(create):  # noqa: ANN001, ANN202
 AIOKafkaConsumerThread._create_worker_consumer = _fetch_wait(AIOKafkaConsumerThread._create_worker_consumer)
 
 
-guard_topics({settings.topics.raw, settings.topics.enriched, settings.topics.claims})
+guard_topics(set(settings.topics.sources))
 
 
 def create_app(cfg: Settings) -> faust.App:

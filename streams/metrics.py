@@ -19,6 +19,7 @@ from schemas import Alert
 disable_created_metrics()  # *_created series only double the scrape size
 
 DEAD_LETTER_REASONS = ("not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error")
+REREAD_ACTIONS = ("reread", "accept_hole")  # streams.redelivery.Action values
 FAMILIES = ("munitions", "technology", "personnel")
 STAGES = ("clean", "language", "tokenize", "sentences", "lemmas", "actors", "topics", "claims", "fingerprint",
           "alerts")
@@ -50,7 +51,7 @@ LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of
 
 def initialise(version: str, spacy_model: str | None, rules_version: str, gazetteer_version: str,
                raw_topic: str, rules: list[tuple[str, str]], actors: list[tuple[str, str]],
-               languages: list[str]) -> None:
+               languages: list[str], guarded_topics: Iterable[str] = ()) -> None:
     """Create every known series at 0: a counter born at 1 hides its first increase from rate()."""
     WORKER_INFO.labels(version, spacy_model or "none", rules_version, gazetteer_version).set(1)
     CONSUMED.labels(raw_topic)
@@ -67,6 +68,9 @@ def initialise(version: str, spacy_model: str | None, rules_version: str, gazett
         CLAIMS.labels(family)
     for stage in STAGES:
         STAGE.labels(stage)
+    for topic in guarded_topics:
+        for action in REREAD_ACTIONS:
+            REREADS.labels(topic, action)
 
 
 def observe_article(language: str, stage_seconds: dict[str, float], claim_families: Iterable[str],

@@ -67,6 +67,11 @@ class TopicNames(BaseModel):
     alerts: str = "alerts"
     claims: str = "newsmon.claims-by-signature"
 
+    @property
+    def sources(self) -> list[str]:
+        """The topics agents consume (not compacted outputs or the DLQ)."""
+        return [self.raw, self.enriched, self.claims]
+
     @classmethod
     def with_prefix(cls, prefix: str) -> TopicNames:
         base = cls()

@@ -17,7 +17,7 @@ from streams.metrics import REREADS, initialise
 from streams.nlp.gazetteer import load_gazetteer
 from streams.nlp.language import LANGUAGES
 from streams.nlp_pool import NlpPool
-from streams.redelivery import Action, StallGuard
+from streams.redelivery import StallGuard
 from streams.runtime import runtime
 
 log = logging.getLogger("newsmon.worker")
@@ -29,12 +29,9 @@ def _register() -> None:
     import streams.tables  # noqa: F401
     import streams.web  # noqa: F401
 
-    names = settings.topics
-    guard = StallGuard(app, {names.raw, names.enriched, names.claims}, settings.stall_after,
+    sources = settings.topics.sources
+    guard = StallGuard(app, set(sources), settings.stall_after,
                        on_action=lambda topic, action: REREADS.labels(topic, action.value).inc())
-    for topic in guard.topics:
-        for action in Action:
-            REREADS.labels(topic, action.value)
 
     @app.timer(interval=max(0.5, settings.stall_after / 4))
     async def _reread_stalled_partitions() -> None:
@@ -47,7 +44,7 @@ def _register() -> None:
 
     @app.on_partitions_assigned.connect
     async def _assigned(sender, assigned, **kwargs) -> None:  # noqa: ANN001, ANN003
-        count_assignment(assigned, [names.raw, names.enriched, names.claims])
+        count_assignment(assigned, sources)
 
 
 def prepare() -> None:
@@ -62,7 +59,8 @@ def prepare() -> None:
     runtime.pool.warm_up()
     initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw,
                rules=[(r.id, r.severity) for r in runtime.engine.rules.active],
-               actors=[(a.id, a.type) for a in gazetteer.actors], languages=LANGUAGES)
+               actors=[(a.id, a.type) for a in gazetteer.actors], languages=LANGUAGES,
+               guarded_topics=settings.topics.sources)
 
 
 def main() -> int:

@@ -174,9 +174,6 @@ class ClaimExtractor:
 
         for s_index, sent in enumerate(sents):
             sent_mentions = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
-            window = sents[max(0, s_index - CONTEXT_SENTENCES)].start
-            nearby = {m.country for m in mentions[bisect_left(starts, window):bisect_left(starts, sent.end)]
-                      if m.country}
             if not any(hinted[sent.start:sent.end]):
                 continue
             if not sent_mentions and not any(sent.start <= i < sent.end for i in places):
@@ -184,6 +181,9 @@ class ClaimExtractor:
             tagged = tag_sentence(sent, self.lexicon)
             if not tagged.items or not any(t.trigger or t.marker == "exchange" for t in tagged.tags):
                 continue
+            window = sents[max(0, s_index - CONTEXT_SENTENCES)].start
+            nearby = {m.country for m in mentions[bisect_left(starts, window):bisect_left(starts, sent.end)]
+                      if m.country}
             previous = next((sp for k in range(s_index - 1, max(-1, s_index - 1 - CARRY_SENTENCES), -1)
                              if (sp := speaker_of(k)) is not None), None)
             for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous,
@@ -581,7 +581,7 @@ class ClaimExtractor:
             elif any(p.end == a and p.kind == "demonym" for p in ordered):
                 group = [p for p in ordered if p.end == a]  # "nach ukrainischen Erkenntnissen"
             else:
-                group = [p for p in ordered[:] if 0 < p.start - a <= 4 and not any(
+                group = [p for p in ordered if 0 < p.start - a <= 4 and not any(
                     t.is_punct for t in toks[a + 1:p.start])][:1]
             while group:
                 out.add(group[0].start)
@@ -625,7 +625,7 @@ class ClaimExtractor:
         def war(i: int) -> bool:
             return 0 <= i < n and tags[i].marker == "target" and toks[i].lower_ not in AGAINST
 
-        after = end + 1 if end < n and toks[end].text in ("'s", "’s") else end
+        after = _past_possessive(toks, end)
         if mention.text.endswith(("'s", "’s")) or after > end:
             return war(after) or war(after + 1)
         if mention.kind == "demonym":
@@ -639,7 +639,7 @@ class ClaimExtractor:
         if before and (before[-1] in NOT_A_PARTY_BEFORE or (len(before) == 2 and before[-1] in GENITIVE
                                                               and before[0] in NOT_A_PARTY_BEFORE)):
             return True
-        nxt = end + 1 if end < len(toks) and toks[end].text in ("'s", "’s") else end
+        nxt = _past_possessive(toks, end)
         return nxt < len(toks) and toks[nxt].lower_ in NOT_A_PARTY_AFTER
 
     @staticmethod
@@ -766,6 +766,11 @@ class ClaimExtractor:
                     NUMBER.search(text) or any(c.isalpha() for c in text)):
                 best = text
         return Quantity(text=best, value=_value(best)) if best else None
+
+
+def _past_possessive(toks: list, end: int) -> int:
+    """The token after a name and its "'s", if it has one ("Moscow's war", "Russia's ambassador")."""
+    return end + 1 if end < len(toks) and toks[end].text in ("'s", "’s") else end
 
 
 def _value(text: str) -> float | None:

@@ -71,3 +71,9 @@ def test_a_revoked_partition_is_forgotten():
     tracker.observe(TP, state(40, 99), now=0)
     tracker.forget(TP)
     assert tracker.observe(TP, state(40, 99), now=10) is None
+
+
+def test_the_metric_names_the_same_actions_as_the_guard():
+    from streams.metrics import REREAD_ACTIONS
+
+    assert set(REREAD_ACTIONS) == {a.value for a in Action}
