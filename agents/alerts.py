@@ -58,7 +58,9 @@ async def raise_alerts(stream):  # noqa: ANN001, ANN201
         start = time.perf_counter()
         try:
             match = ClaimMatch.model_validate_json(event.message.value)
-            alert = apply(match, state)
+            # restate: an article already counted publishes its alert again from the current state, so an
+            # alert lost on kill -9 (its changelog write survived) is published when the article is redelivered.
+            alert = apply(match, state, restate=True)
             if alert is not None:
                 await alerts_topic.send(key=alert.alert_id.encode(), value=encode(alert))
                 metrics.observe_alert(alert)

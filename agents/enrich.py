@@ -14,12 +14,23 @@ from streams.alerting.duplicates import DuplicateIndex
 from streams.app import app, settings
 from streams.dead_letter import Rejected, decode_raw
 from streams.delivery import dead_letter_send, deliver, track_lag
+from streams.kafka.journal import from_env as journal_from_env
 from streams.nlp_pool import ArticleFacts, NlpPool
+from streams.redelivery import guard_topics
 from streams.runtime import runtime
 from streams.topics import dlq_topic, enriched_topic, raw_topic
 
 log = logging.getLogger(__name__)
 duplicates = DuplicateIndex(window=timedelta(days=settings.novelty_window_days))
+guard_topics(set(settings.topics.sources), on_gap=metrics.count_gap)  # count every gap held back
+journal = journal_from_env()  # the soak's record of what the broker acknowledged
+
+
+async def _send_enriched(key: bytes, body: bytes):  # noqa: ANN202 — Faust's FutureMessage
+    future = await enriched_topic.send(key=key, value=body)
+    if journal is not None:
+        journal.watch(key, future)
+    return future
 
 
 def _letter(event: EventT, kind: str, message: str) -> DeadLetter:
@@ -53,7 +64,7 @@ async def process_batch(events: list[EventT], pool: NlpPool) -> None:
             metrics.observe_article(facts.language, facts.stage_seconds, facts.claim_families, facts.actors,
                                     facts.duplicate_of is not None, runtime.gazetteer_ids)
             body, key = facts.body, facts.article_id.encode()
-            sends.append(lambda body=body, key=key: enriched_topic.send(key=key, value=body))
+            sends.append(lambda body=body, key=key: _send_enriched(key, body))
         except Exception as exc:  # noqa: BLE001
             sends.append(dead_letter_send(dlq_topic, _letter(event, "processing_error", f"{type(exc).__name__}: {exc}"),
                                           event.message.key))
@@ -66,13 +77,25 @@ async def process_batch(events: list[EventT], pool: NlpPool) -> None:
         metrics.LAST_PROCESSED.set(now)
 
 
+async def _process_alone(event: EventT, pool: NlpPool) -> None:
+    """One event of a batch that failed as a whole: only an event that fails on its own is dead-lettered."""
+    try:
+        await process_batch([event], pool)
+    except Exception as exc:  # noqa: BLE001 — Faust would ack and skip it
+        log.exception("unexpected failure on %s[%d]@%d; dead-lettering it", event.message.topic,
+                      event.message.partition, event.message.offset)
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        await deliver([dead_letter_send(dlq_topic, _letter(event, "processing_error", reason), event.message.key)])
+
+
 @app.agent(raw_topic, concurrency=1)
 async def enrich(stream):  # noqa: ANN001, ANN201
     pool = runtime.pool
     async for events in stream.take_events(settings.batch_size, within=settings.batch_within):
+        batch = list(events)
         try:
-            await process_batch(list(events), pool)
+            await process_batch(batch, pool)
         except Exception:  # noqa: BLE001 — Faust would ack and skip the whole batch
-            log.exception("unexpected failure in a batch of %d; dead-lettering it", len(events))
-            await deliver([dead_letter_send(dlq_topic, _letter(e, "processing_error", "batch failed"),
-                                            e.message.key) for e in events])
+            log.exception("unexpected failure in a batch of %d; processing its events one by one", len(batch))
+            for event in batch:
+                await _process_alone(event, pool)

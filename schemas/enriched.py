@@ -56,6 +56,8 @@ class Claim(BaseModel):
     claimant: str | None = None
     claimant_name: str | None = None
     quantity: Quantity | None = None
+    confidence: float = Field(1.0, ge=0.0, le=1.0,
+                              description="how likely the claim is right, calibrated on labelled real reporting")
     evidence: Evidence
 
 

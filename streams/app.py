@@ -30,7 +30,7 @@ guard_topics(set(settings.topics.sources))
 
 
 def create_app(cfg: Settings) -> faust.App:
-    return faust.App(
+    app = faust.App(
         cfg.app_id,
         version=1,
         broker=[f"kafka://{b.strip()}" for b in cfg.broker.split(",")],
@@ -58,6 +58,14 @@ def create_app(cfg: Settings) -> faust.App:
         debug=False,
         canonical_url=f"http://localhost:{cfg.web_port}",
     )
+    # At every table recovery Faust compares the changelog offsets it holds with the broker's end offsets and
+    # crashes with ConsistencyError when they are higher. The local broker under-reports end offsets after
+    # batched produces (FAUST_PITFALLS.md): a worker that got a changelog partition back after a rebalance
+    # crashed ("persisted offset 191 > highwater 190"), several times per `newsmon soak` run. With the
+    # in-memory store the check guards nothing a fresh worker would not redo, and alerting does not rest on
+    # an exact recovery (a redelivered article restates its alert from the table).
+    app.conf.recovery_consistency_check = False
+    return app
 
 
 app = create_app(settings)

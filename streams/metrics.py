@@ -19,7 +19,8 @@ from schemas import Alert
 disable_created_metrics()  # *_created series only double the scrape size
 
 DEAD_LETTER_REASONS = ("not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error")
-REREAD_ACTIONS = ("reread", "accept_hole")  # streams.redelivery.Action values
+# streams.redelivery.Action values, and gap_detected: offsets the fetcher skipped, held back (not acked)
+REREAD_ACTIONS = ("gap_detected", "reread", "accept_hole")
 FAMILIES = ("munitions", "technology", "personnel")
 STAGES = ("clean", "language", "tokenize", "sentences", "lemmas", "actors", "topics", "claims", "fingerprint",
           "alerts")
@@ -44,8 +45,14 @@ BATCH = Histogram("newsmon_batch_size", "Articles per processed batch.", buckets
 LAG = Gauge("newsmon_consumer_lag_messages", "Highwater minus the next offset to process, per partition.",
             ["topic", "partition"])
 ASSIGNED = Gauge("newsmon_assigned_partitions", "Partitions of a topic this worker currently owns.", ["topic"])
-REREADS = Counter("newsmon_partition_rereads", "Stalled partitions read again from the committed offset "
-                  "(action=reread) or past a hole that never fills (action=accept_hole).", ["topic", "action"])
+REREADS = Counter("newsmon_partition_rereads", "Gaps in source partitions: offsets the fetcher skipped, held back "
+                  "instead of acked (action=gap_detected); stalled partitions read again from the committed offset "
+                  "(action=reread); acked past a hole that never fills (action=accept_hole).", ["topic", "action"])
+
+
+def count_gap(topic: str, offsets: int) -> None:
+    """streams.redelivery's on_gap hook: one increment per gap, whatever its size."""
+    REREADS.labels(topic, "gap_detected").inc()
 LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of the last enriched article.")
 
 

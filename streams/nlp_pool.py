@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from datetime import datetime
 
 from schemas import EnrichedArticle, RawArticle, decode, encode
 from streams.alerting.novelty import event_time
+from streams.lifeline import die_with_parent, watch_owner
 
 log = logging.getLogger(__name__)
+_ShutDown = RuntimeError  # "cannot schedule new futures after shutdown": the executor was replaced under us
+BREAKS_PER_BATCH = 3  # pool breaks tolerated on one batch before it is split to find an article that kills
 _analyzer = None
 _rules_version: str | None = None
 
@@ -49,8 +53,13 @@ class ArticleFacts:
         return dataclasses.replace(self, body=encode(article), duplicate_of=original)
 
 
-def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str | None) -> None:
+def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str | None,
+          owner_pid: int | None = None) -> None:
+    """Build the pipeline once per process; a pool process also ends when its worker ends (even kill -9)."""
     global _analyzer, _rules_version
+    if owner_pid is not None and owner_pid != os.getpid():
+        die_with_parent()  # the forkserver, should it go first
+        watch_owner(owner_pid)  # the worker: its pipes close, so the forkserver and resource tracker exit too
     from streams.nlp.analyzer import Analyzer
 
     _analyzer = Analyzer(spacy_model, preload=preload)
@@ -74,7 +83,8 @@ class NlpPool:
     def __init__(self, processes: int, spacy_model: str | None, preload: tuple[str, ...] = ("de",),
                  rules_version: str | None = None):
         self.processes = processes
-        self.initargs = (spacy_model, preload, rules_version)
+        self.initargs = (spacy_model, preload, rules_version, os.getpid())
+        self.rebuilds = 0
         self.executor = self._make()
 
     def _make(self) -> Executor:
@@ -88,19 +98,37 @@ class NlpPool:
         list(self.executor.map(analyze_batch, [[]] * max(1, self.processes)))
 
     async def analyze(self, raws: list[RawArticle]) -> list[tuple[bool, ArticleFacts | str]]:
-        payloads = [encode(r) for r in raws]
-        for attempt in (1, 2):
+        """(ok, facts) or (failed, reason) per article. A failure is only ever the article's own: an
+        exception the analyzer raised for it, or a pool process that died on it alone, again and again.
+
+        A pool process that dies (OOM killer, segfault, a stray ``kill``) breaks the whole pool and every
+        article in flight with it. That is the machine's fault, not the articles': the pool is rebuilt and
+        the batch retried. Should it break ``BREAKS_PER_BATCH`` times on one batch, the batch is split in
+        halves and each retried alone, down to the one article that kills a process every time; only that
+        article is reported failed (and dead-lettered). A valid article is never dead-lettered because a
+        process died beside it."""
+        return await self._analyze([encode(r) for r in raws])
+
+    async def _analyze(self, payloads: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
+        error = ""
+        for attempt in range(1, BREAKS_PER_BATCH + 1):
             try:
-                results = await self._run(payloads)
-                break
-            except BrokenProcessPool:
-                # A crashed pool process (OOM, segfault) is rebuilt and the batch retried once.
-                log.error("NLP process pool broke (attempt %d); rebuilding it", attempt)
-                self.executor.shutdown(wait=False, cancel_futures=True)
-                self.executor = self._make()
-        else:
-            return [(False, "processing_error: NLP process pool broke twice") for _ in raws]
-        return results
+                return await self._run(payloads)
+            except (BrokenProcessPool, _ShutDown) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                log.error("NLP process pool broke on a batch of %d (attempt %d/%d): %s; rebuilding it",
+                          len(payloads), attempt, BREAKS_PER_BATCH, exc)
+                self._rebuild()
+                await asyncio.sleep(min(2.0, 0.2 * attempt))
+        if len(payloads) == 1:
+            return [(False, f"NLP process pool failed on this article alone {BREAKS_PER_BATCH} times ({error})")]
+        half = len(payloads) // 2
+        return await self._analyze(payloads[:half]) + await self._analyze(payloads[half:])
+
+    def _rebuild(self) -> None:
+        self.rebuilds += 1
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._make()
 
     async def _run(self, payloads: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
         if not payloads:

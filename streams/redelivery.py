@@ -1,12 +1,13 @@
 """Read again what Faust lost track of, so a partition's commit never passes an unprocessed record.
 
 Faust 0.15 can lose sight of fetched records around a rebalance or a restart: it drops a record
-older than the last one it read, skips events fetched in an earlier generation, and acks the offsets
-it skipped as a "gap" without processing them. The local broker, which hands over a prefetched later
+older than the last one it read, skips events fetched in an earlier generation *and acks them*, and
+acks the offsets it skipped as a "gap" without processing them. The local broker, which hands over a prefetched later
 batch before an earlier one after a restart, made this visible (2-40 of 2,000 articles lost after
 kill -9; a hand-over between two workers stalled for good). Two measures keep at-least-once:
 
-- gaps in a source topic are never acked, so the commit stops in front of a record not processed;
+- gaps in a source topic, and skipped events that never reached an agent, are never acked, so the
+  commit stops in front of a record not processed;
 - a guard notices a partition whose commit stands still below the highwater while none of its
   records reached an agent within the stall time, and seeks it back to the committed offset.
   Records acked since then are not delivered again, so only the missed ones are processed.
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 
 class Action(enum.Enum):
+    GAP_DETECTED = "gap_detected"  # counted by the gap hook, not returned by StallTracker
     REREAD = "reread"
     ACCEPT_HOLE = "accept_hole"
 
@@ -43,6 +45,7 @@ class PartitionState:
     read: int | None  # last offset the fetch loop handed to the stream
     highwater: int | None
     in_flight: bool  # a record of the partition reached a stream recently and is not acked yet
+    head_hole: bool = False  # records after the committed offset are acked, the one at it is not (nor in flight)
 
 
 @dataclass
@@ -63,9 +66,11 @@ class StallTracker:
 
     def observe(self, tp: Hashable, state: PartitionState, now: float) -> Action | None:
         position = state.committed or 0
-        progress = (state.committed, state.read)
+        # Under steady traffic reads always move; with a hole at the head of the acked offsets only the commit
+        # counts as progress (the hole stops it, see ``_no_head_hole``).
+        progress = (state.committed, None if state.head_hole else state.read)
         watch = self._watches.get(tp)
-        if state.highwater is None or state.highwater <= position or state.in_flight:
+        if state.highwater is None or state.highwater <= position or (state.in_flight and not state.head_hole):
             if watch is not None:
                 watch.seen, watch.since = progress, now
             return None
@@ -125,8 +130,13 @@ class StallGuard:
         for tp in consumer.assignment():
             if tp.topic not in self.topics or (active is not None and tp not in active):
                 continue
-            state = PartitionState(committed=consumer._committed_offset.get(tp), read=consumer._read_offset.get(tp),
-                                   highwater=_highwater(consumer, tp), in_flight=tp in in_flight)
+            committed = consumer._committed_offset.get(tp)
+            acked = consumer._acked.get(tp)
+            head_hole = bool(acked) and committed is not None and min(acked) > committed and not any(
+                m.offset == committed and now - self._first_seen.get(m, now) < self.tracker.stall_after
+                for m in unacked.get(tp, ()))
+            state = PartitionState(committed=committed, read=consumer._read_offset.get(tp),
+                                   highwater=_highwater(consumer, tp), in_flight=tp in in_flight, head_hole=head_hole)
             action = self.tracker.observe(tp, state, now)
             if action is Action.REREAD:
                 offset = state.committed or 0
@@ -161,11 +171,17 @@ def _highwater(consumer: Consumer, tp: Any) -> int | None:
 
 _ACK_GAP = Consumer._add_gap
 _GUARDED: set[str] = set()
+_ON_GAP: list[Any] = []  # callables(topic, size): a gap Faust would have acked was detected and held back
 
 
 async def _hold_gaps(self: Consumer, tp: Any, offset_from: int, offset_to: int) -> None:
     if tp.topic not in _GUARDED:
         await _ACK_GAP(self, tp, offset_from, offset_to)
+        return
+    log.info("%s[%d]: offsets %d-%d skipped by the fetcher; held back, not acked",
+             tp.topic, tp.partition, offset_from, offset_to)
+    for on_gap in _ON_GAP:
+        on_gap(tp.topic, offset_to - offset_from + 1)
 
 
 _GETMANY = Consumer.getmany
@@ -180,8 +196,48 @@ async def _skip_acked(self: Consumer, timeout: float) -> AsyncIterator[tuple[Any
         yield tp, message
 
 
-def guard_topics(topics: set[str]) -> None:
-    """Hold back gap-acks and skip acked records on re-reads for these source topics (process-wide)."""
+_ACK = Consumer.ack
+
+
+def _ack_delivered_only(self: Consumer, message: Any) -> bool:
+    """Faust's stream skips an event fetched in an earlier generation (or while flow is paused) *and acks
+    it*, without tracking or processing it: the commit then passes a record no agent saw. The soak caught
+    it after a worker joined: 19 consecutive offsets of a partition that stayed with its worker were
+    committed with no output (the README's scale-out loss). An untracked message never reached an agent;
+    it is not acked here, so the commit stops in front of it and the seek after the rebalance reads it again."""
+    if message.topic in _GUARDED and not message.tracked:
+        for on_gap in _ON_GAP:
+            on_gap(message.topic, 1)
+        return False
+    return _ACK(self, message)
+
+
+_NEW_OFFSET = Consumer._new_offset
+
+
+def _no_head_hole(self: Consumer, tp: Any) -> int | None:
+    """Faust's ``_new_offset`` lets exactly one unacked offset through at the head: it refuses to commit when
+    ``min(acked) - committed > 1``, but ``committed`` is the *next* offset to process, so acked offsets
+    starting at ``committed + 1`` are committed over the record at ``committed`` (an off-by-one). A record
+    skipped there (not acked by ``_ack_delivered_only``) was then committed past anyway: the soak lost one
+    article this way, ``committed_past`` true, no gap logged. For guarded topics the commit stays in front of
+    such a record until it is acked (or accepted as a hole, which puts it in ``_gap``); the stall guard then
+    reads it again."""
+    if tp.topic in _GUARDED:
+        acked = self._acked[tp]
+        committed = self._committed_offset[tp]
+        if acked and committed is not None and min(acked) > committed and not self._gap[tp].overlaps_point(committed):
+            return None
+    return _NEW_OFFSET(self, tp)
+
+
+def guard_topics(topics: set[str], on_gap: Any = None) -> None:
+    """Hold back gap-acks and skip acked records on re-reads for these source topics (process-wide).
+    ``on_gap(topic, offsets)`` is told of every gap held back, e.g. to count it."""
     _GUARDED.update(topics)
+    if on_gap is not None and on_gap not in _ON_GAP:
+        _ON_GAP.append(on_gap)
     Consumer._add_gap = _hold_gaps  # type: ignore[method-assign]
+    Consumer.ack = _ack_delivered_only  # type: ignore[method-assign]
     Consumer.getmany = _skip_acked  # type: ignore[method-assign]
+    Consumer._new_offset = _no_head_hole  # type: ignore[method-assign]

@@ -102,6 +102,28 @@ class WorkerProcess:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(5)
 
+    def kill_main(self) -> None:
+        """kill -9 of the worker process alone, as the OOM killer or ``kill -9 PID`` does: its NLP pool,
+        forkserver and resource tracker must then exit by themselves (streams/lifeline.py)."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(5)
+
+    def pause(self) -> None:
+        """SIGSTOP: no heartbeats, no fetches; the group evicts it after the session timeout."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def terminate(self, timeout: float = 60.0) -> int:
         """SIGTERM and wait: the in-flight batch finishes and offsets are committed. Returns the exit code."""
         assert self.process is not None

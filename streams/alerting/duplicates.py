@@ -4,6 +4,10 @@ The fingerprint is already a SimHash, so banding is the natural LSH: split the 6
 into ``bands`` blocks; two fingerprints at Hamming distance d < bands agree on at least
 one block (pigeonhole), so with the default 8 bands every pair within distance 7 becomes
 a candidate, and candidates are confirmed with the exact distance (default <= 6).
+
+Bound: at most ``max_entries`` articles (default 50,000, about 35 MB) and none older than ``window``
+before the newest event time seen; the oldest arrivals go first. A bucket holds a bare id while it
+has one member (the usual case for 16-bit band keys), a set only when it has more.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from streams.alerting.novelty import DEFAULT_WINDOW, as_utc, event_time
 from streams.nlp.fingerprint import BITS, hamming
 
 DEFAULT_MAX_DISTANCE = 6
+DEFAULT_MAX_ENTRIES = 50_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Indexed:
     fingerprint: int
     time: datetime
@@ -30,7 +35,7 @@ class DuplicateIndex:
     """``check_and_add`` answers "which earlier article is this a near-copy of?" and remembers it."""
 
     def __init__(self, max_distance: int = DEFAULT_MAX_DISTANCE, window: timedelta = DEFAULT_WINDOW,
-                 bands: int = 8, max_entries: int = 100_000):
+                 bands: int = 8, max_entries: int = DEFAULT_MAX_ENTRIES):
         if BITS % bands:
             raise ValueError(f"bands must divide {BITS}")
         self.max_distance = max_distance
@@ -39,7 +44,7 @@ class DuplicateIndex:
         self._width = BITS // bands
         self._mask = (1 << self._width) - 1
         self._entries: OrderedDict[str, _Indexed] = OrderedDict()  # arrival order: oldest first
-        self._buckets: list[dict[int, set[str]]] = [{} for _ in range(bands)]
+        self._buckets: list[dict[int, str | set[str]]] = [{} for _ in range(bands)]
         self._watermark: datetime | None = None
 
     def _keys(self, fingerprint: int) -> list[int]:
@@ -58,8 +63,14 @@ class DuplicateIndex:
         self._watermark = moment if self._watermark is None else max(self._watermark, moment)
         self._expire_oldest(self._watermark - self.window)
         best: tuple[int, datetime, str] | None = None
-        candidates = set().union(*(bucket.get(key, ()) for bucket, key in zip(self._buckets, self._keys(fingerprint),
-                                                                               strict=True)))
+        candidates: set[str] = set()
+        for bucket, key in zip(self._buckets, self._keys(fingerprint), strict=True):
+            ids = bucket.get(key)
+            if ids is not None:
+                if isinstance(ids, str):
+                    candidates.add(ids)
+                else:
+                    candidates |= ids
         for other_id in candidates:
             other = self._entries[other_id]
             distance = hamming(fingerprint, other.fingerprint)
@@ -73,7 +84,14 @@ class DuplicateIndex:
     def _add(self, article_id: str, entry: _Indexed) -> None:
         self._entries[article_id] = entry
         for bucket, key in zip(self._buckets, self._keys(entry.fingerprint), strict=True):
-            bucket.setdefault(key, set()).add(article_id)
+            ids = bucket.get(key)
+            if ids is None:
+                bucket[key] = article_id
+            elif isinstance(ids, str):
+                if ids != article_id:
+                    bucket[key] = {ids, article_id}
+            else:
+                ids.add(article_id)
         while len(self._entries) > self.max_entries:
             self._remove(next(iter(self._entries)))
 
@@ -81,10 +99,12 @@ class DuplicateIndex:
         entry = self._entries.pop(article_id)
         for bucket, key in zip(self._buckets, self._keys(entry.fingerprint), strict=True):
             ids = bucket.get(key)
-            if ids is not None:
+            if ids == article_id:
+                del bucket[key]
+            elif isinstance(ids, set):
                 ids.discard(article_id)
-                if not ids:
-                    del bucket[key]
+                if len(ids) == 1:
+                    bucket[key] = ids.pop()
 
     def _expire_oldest(self, cutoff: datetime) -> None:
         # Cheap per call: stops at the first live entry (arrival order approximates event time).

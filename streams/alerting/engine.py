@@ -102,17 +102,27 @@ def _near_copy(m: ClaimMatch, entry: NoveltyEntry, max_distance: int) -> bool:
         return False
 
 
-def apply(m: ClaimMatch, state: NoveltyState, max_distance: int = DEFAULT_MAX_DISTANCE) -> Alert | None:
-    """Update the signature's state; the alert to publish, or None (replay, or nothing to say)."""
+def apply(m: ClaimMatch, state: NoveltyState, max_distance: int = DEFAULT_MAX_DISTANCE,
+          restate: bool = False) -> Alert | None:
+    """Update the signature's state; the alert to publish, or None (replay, or nothing to say).
+
+    ``restate``: an article already counted changes nothing, but the alert it published is published again,
+    built from the current state. A stream worker passes it: after ``kill -9`` the state's changelog write
+    may have reached the broker while the alert sent beside it did not, and the redelivered article is then
+    the only chance to publish that alert. A repeat is harmless (same key, compacted topic, same or newer
+    state); without it, the alert's last record would miss a corroboration for good."""
     entry = state.get(m.key)
     if entry is not None and not state.is_live(entry, m.event_time):
         entry = None  # unseen for longer than the window: a new episode under the same alert_id
     if entry is not None and m.article_id in entry.article_ids:
-        return None  # the same article again (replay, redelivery): change nothing
+        # the same article again (replay, redelivery): change nothing
+        return restated(m, entry) if restate else None
     if entry is None:
         entry = NoveltyEntry(alert_id=m.alert_id, rule_id=m.rule_id, signature=m.signature,
                              first_seen=m.event_time, last_seen=m.event_time, article_ids=[m.article_id],
                              fingerprints=[m.fingerprint], claimants=list(m.claimants), items=list(m.items))
+        if m.trigger != "new-claimant":
+            entry.announced_by = m.article_id
         state.put(m.key, entry)
         # The first claimants of a signature are not "new claimants": the signature itself is new.
         return None if m.trigger == "new-claimant" else build_alert(m, entry, "new")
@@ -123,9 +133,26 @@ def apply(m: ClaimMatch, state: NoveltyState, max_distance: int = DEFAULT_MAX_DI
         state.put(m.key, entry)
         return build_alert(m, entry, "repeat")
     novelty = "repeat" if entry.alerted else "new"  # new-claimant: first time this episode
-    entry.alerted = entry.alerted or bool(new_claimants)
+    if new_claimants:
+        entry.alerted = True
+        entry.alerted_by.append(m.article_id)
+        if novelty == "new":
+            entry.announced_by = m.article_id
     state.put(m.key, entry)
     return build_alert(m, entry, novelty, new_claimants) if new_claimants else None
+
+
+def restated(m: ClaimMatch, entry: NoveltyEntry) -> Alert | None:
+    """The alert ``m``'s article published when it was counted, with the current state; None if it published
+    none. "new" only for the article that announced the episode, so a repeat never announces anything twice."""
+    novelty = "new" if entry.announced_by == m.article_id else "repeat"
+    if m.trigger == "new-signature":
+        if entry.announced_by is None and entry.article_ids[:1] == [m.article_id] and entry.count == 1:
+            novelty = "new"  # an entry written before announced_by existed
+        return build_alert(m, entry, novelty)
+    if m.article_id not in entry.alerted_by:
+        return None
+    return build_alert(m, entry, novelty, [c for c in m.claimants if c in entry.claimants])
 
 
 def build_alert(m: ClaimMatch, entry: NoveltyEntry, novelty: str, new_claimants: list[str] | None = None) -> Alert:
@@ -184,8 +211,8 @@ class AlertEngine:
     def match(self, article: EnrichedArticle) -> list[ClaimMatch]:
         return match(article, self.rules)
 
-    def apply(self, m: ClaimMatch) -> Alert | None:
-        return apply(m, self.state, self.max_distance)
+    def apply(self, m: ClaimMatch, restate: bool = False) -> Alert | None:
+        return apply(m, self.state, self.max_distance, restate)
 
     def process(self, article: EnrichedArticle) -> list[Alert]:
         """At most one alert per alert_id: ``match`` already merged claims sharing a signature."""

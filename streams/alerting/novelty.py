@@ -63,6 +63,9 @@ class NoveltyEntry(BaseModel):
     claimants: list[str] = Field(default_factory=list)
     items: list[str] = Field(default_factory=list, description="finer items seen under this signature")
     alerted: bool = Field(False, description="new-claimant rules: has this episode alerted yet")
+    announced_by: str | None = Field(None, description="the article whose alert said 'new' this episode")
+    alerted_by: list[str] = Field(default_factory=list,
+                                  description="new-claimant rules: recent articles that published an alert, capped")
 
 
 def _append(values: list[str], new: list[str] | str, cap: int) -> list[str]:
@@ -95,6 +98,7 @@ class NoveltyState:
         entry.fingerprints = entry.fingerprints[-self.max_fingerprints:]
         entry.claimants = entry.claimants[-self.max_claimants:]
         entry.items = entry.items[-self.max_claimants:]
+        entry.alerted_by = entry.alerted_by[-self.max_article_ids:]
         self.mapping[key] = entry.model_dump(mode="json")
 
     def is_live(self, entry: NoveltyEntry, now: datetime) -> bool:

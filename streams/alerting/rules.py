@@ -45,6 +45,7 @@ class Rule(BaseModel):
     families: list[Family] = Field(default_factory=list)
     items: list[Slug] = Field(default_factory=list)
     modalities: list[Modality] = Field(default_factory=list)
+    min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="claims below this confidence do not match")
     topics: list[Slug] = Field(default_factory=list, description="article carries at least one of these topics")
     actors: list[str] = Field(default_factory=list, description="article mentions at least one of these actors")
 
@@ -167,9 +168,13 @@ def _direction(rule: Rule, claim: Claim) -> list[str] | None:
 
 def conditions_met(rule: Rule, claim: Claim, article: EnrichedArticle) -> list[str] | None:
     """The human-readable conditions the claim meets, or None when one fails."""
+    if claim.confidence < rule.min_confidence:
+        return None
     matched = _direction(rule, claim)
     if matched is None:
         return None
+    if rule.min_confidence:
+        matched.append(f"confidence {claim.confidence:.2f} >= {rule.min_confidence:.2f}")
     if rule.parties:
         if not set(rule.parties) <= set(claim.parties):
             return None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import shutil
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,8 @@ from streams.bench.measures import (
     rate,
 )
 from streams.bench.report import targets
-from streams.bench.workers import BenchWorker, MemorySampler, WorkerError
+from streams.bench.stats import loadavg, spread
+from streams.bench.workers import BenchWorker, MemorySampler, WorkerError, cpu_seconds, pin
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.consume import read_topic
@@ -45,6 +48,9 @@ class BenchOptions:
     nlp_only: bool = False
     broker: str | None = None  # an external broker instead of the embedded one
     keep_logs: bool = False
+    mode: str = "realistic"  # corpus: "realistic" (1 in 20 with claims) or "stress" (all seed articles)
+    repeat: int = 3  # every figure this many times, interleaved
+    pin: bool = True  # scale-out: each worker (and its NLP process) on its own core
 
 
 @dataclass
@@ -132,6 +138,7 @@ class Phase:
     name: str
     workers: int
     env: dict[str, str]
+    cpus: list[set[int]] | None = None  # worker i confined to cpus[i] (its NLP pool inherits it)
 
     async def __aenter__(self) -> Phase:
         ctx = self.ctx
@@ -147,24 +154,32 @@ class Phase:
         self.sampler: MemorySampler | None = None
         try:
             started = time.monotonic()
-            for w in self.procs:
+            for i, w in enumerate(self.procs):
                 w.launch()
+                if self.cpus:
+                    pin(w.pid, self.cpus[i])
             self.sampler = MemorySampler([w.pid for w in self.procs]).__enter__()
             await self.reader.start()
             await self.producer.start()
             for w in self.procs:
                 await asyncio.to_thread(w.wait_ready)
             await self.warm_up()
+            self.pin()
             self.startup_seconds = round(time.monotonic() - started, 2)
         except BaseException:
             await self.__aexit__(*sys.exc_info())
             raise
         return self
 
+    def pin(self) -> None:
+        """Again, now that every NLP pool process exists (they inherit it, but be sure)."""
+        for i, w in enumerate(self.procs if self.cpus else ()):
+            pin(w.pid, self.cpus[i])  # type: ignore[index]
+
     async def warm_up(self, timeout: float = 90.0) -> None:
         """One article per partition per second until every worker has consumed and all came back:
         the group has joined (and rebalanced) and each NLP pool has run."""
-        warm = corpus(400, seed=self.ctx.options.seed + 1000, tag=f"warm-{self.name}")
+        warm = corpus(400, seed=self.ctx.options.seed + 1000, tag=f"warm-{self.name}", mode=self.ctx.options.mode)
         sent: list[str] = []
         deadline = time.monotonic() + timeout
         partitions = self.settings.partitions
@@ -210,47 +225,48 @@ class Phase:
             self.sampler.__exit__(None, None, None)
 
 
-async def measure_e2e(ctx: Context, workers: int, nlp_processes: int) -> dict:
-    """articles.raw -> articles.enriched at full speed, timed from the first send (workers joined, warm,
-    idle) to the N-th enriched record received; worker start-up and group join are excluded."""
-    articles = corpus(ctx.options.articles, seed=ctx.options.seed, tag=f"e2e{workers}")
-    name = f"e2e{workers}"
-    async with Phase(ctx, name, workers, {"NEWSMON_NLP_PROCESSES": str(nlp_processes)}) as phase:
-        say(f"{name}: {workers} worker(s) joined and warm after {phase.startup_seconds}s; sending {len(articles)}")
-        start = time.time()
-        sent = await phase.send(articles)
-        produced = time.time()
-        keys = list(sent)
-        complete = await phase.reader.wait_for(keys, max(60.0, len(keys) / 2), phase.procs)
-        got = [phase.reader.seen[k][0] for k in keys if k in phase.reader.seen]
-        end = max(got) if got else time.time()
-        first = min(got) if got else end
-        memory = phase.sampler
+async def e2e_batch(phase: Phase, articles: list[RawArticle]) -> dict:
+    """articles.raw -> articles.enriched at full speed on joined, warm, idle workers: timed from the first
+    send to the N-th enriched record received; CPU seconds of each worker's main and NLP processes."""
+    before = [cpu_seconds(w.pid) for w in phase.procs]
+    start = time.time()
+    sent = await phase.send(articles)
+    produced = time.time()
+    keys = list(sent)
+    complete = await phase.reader.wait_for(keys, max(60.0, len(keys) / 2), phase.procs)
+    got = [phase.reader.seen[k][0] for k in keys if k in phase.reader.seen]
+    after = [cpu_seconds(w.pid) for w in phase.procs]
+    end = max(got) if got else time.time()
+    first = min(got) if got else end
+    per_k = 1000 / max(1, len(got))
     seconds = end - start
     return {"articles_per_s": rate(len(got), seconds), "seconds": round(seconds, 3), "articles": len(got),
-            "complete": complete, "workers": workers, "nlp_processes_per_worker": nlp_processes,
-            "produce_seconds": round(produced - start, 3),
+            "complete": complete, "produce_seconds": round(produced - start, 3),
             "first_to_last_enriched_per_s": rate(len(got) - 1, end - first) if len(got) > 1 else None,
-            "startup_and_join_seconds": phase.startup_seconds,
+            "cpu_s_per_1000_main": round(sum(a["main"] - b["main"] for a, b in zip(after, before, strict=True))
+                                         * per_k, 2),
+            "cpu_s_per_1000_nlp": round(sum(a["nlp"] - b["nlp"] for a, b in zip(after, before, strict=True))
+                                        * per_k, 2)}
+
+
+def phase_memory(phase: Phase) -> dict:
+    memory = phase.sampler
+    assert memory is not None
+    return {"startup_and_join_seconds": phase.startup_seconds, "workers": phase.workers,
             "rss_peak_mb": round(memory.peak_rss_mb, 1), "rss_hwm_mb": round(memory.hwm_mb, 1),
             "pss_peak_mb": round(memory.peak_pss_mb, 1), "processes_per_tree": memory.processes}
 
 
-async def measure_latency(ctx: Context, nlp_processes: int) -> dict:
-    """One worker, articles produced at a fixed rate: per article enriched minus raw CreateTime (checked
+async def latency_run(phase: Phase, articles: list[RawArticle]) -> dict:
+    """Articles produced at a fixed rate to one worker: per article enriched minus raw CreateTime (checked
     against the broker), plus the bench's own send -> receive time."""
-    opts = ctx.options
-    n = max(1, int(opts.rate * opts.latency_seconds))
-    articles = corpus(n, seed=opts.seed + 1, tag="lat")
-    env = {"NEWSMON_NLP_PROCESSES": str(nlp_processes), "NEWSMON_BATCH_WITHIN": str(opts.latency_batch_within)}
-    async with Phase(ctx, "lat", 1, env) as phase:
-        say(f"latency: worker joined and warm after {phase.startup_seconds}s; {n} articles at {opts.rate:g}/s")
-        sent = await phase.send(articles, per_second=opts.rate)
-        send_seconds = max(sent.values()) - min(sent.values())
-        complete = await phase.reader.wait_for(list(sent), 60.0, phase.procs)
-        seen = dict(phase.reader.seen)
-        raw_records = await read_topic(ctx.bootstrap, phase.settings.topics.raw, expect=None, timeout=30, idle=1.0)
-        memory = phase.sampler
+    ctx, opts = phase.ctx, phase.ctx.options
+    n = len(articles)
+    sent = await phase.send(articles, per_second=opts.rate)
+    send_seconds = max(sent.values()) - min(sent.values())
+    complete = await phase.reader.wait_for(list(sent), 60.0, phase.procs)
+    seen = dict(phase.reader.seen)
+    raw_records = await read_topic(ctx.bootstrap, phase.settings.topics.raw, expect=None, timeout=30, idle=1.0)
     raw_ts = {r.key.decode(): r.timestamp for r in raw_records if r.key and r.key.decode() in sent}
     by_receive = [(seen[k][0] - t) * 1000 for k, t in sent.items() if k in seen]
     # CreateTime is reliable when the broker kept the raw timestamps we set, and enriched ones are
@@ -271,48 +287,106 @@ async def measure_latency(ctx: Context, nlp_processes: int) -> dict:
             "articles": n, "received": len(by_receive), "complete": complete,
             "rate_requested": opts.rate, "rate_achieved": rate(n - 1, send_seconds) if n > 1 else None,
             "seconds": opts.latency_seconds, "batch_within_s": opts.latency_batch_within,
-            "nlp_processes": nlp_processes, "startup_and_join_seconds": phase.startup_seconds,
-            "rss_peak_mb": round(memory.peak_rss_mb, 1), "rss_hwm_mb": round(memory.hwm_mb, 1),
-            "pss_peak_mb": round(memory.peak_pss_mb, 1)}
+            }
 
 
 # ---------------------------------------------------------------- the run
 
 
-def run_nlp_part(ctx: Context, nlp_processes: int) -> dict:
+@contextlib.asynccontextmanager
+async def open_all(phases: list[Phase]) -> AsyncIterator[list[Phase]]:
+    """Start the phases one after another (at once, their start-ups starve each other on two cores) and
+    always stop, all at once, the ones that started."""
+    ok: list[Phase] = []
+    try:
+        for phase in phases:
+            await phase.__aenter__()
+            ok.append(phase)
+        yield phases
+    finally:
+        await asyncio.gather(*(p.__aexit__(None, None, None) for p in ok), return_exceptions=True)
+
+
+def in_process(ctx: Context, nlp_processes: int, r: int) -> dict:
+    """One repetition of the in-process figures on articles no earlier repetition saw."""
     opts = ctx.options
-    articles = corpus(opts.articles, seed=opts.seed, tag="nlp")
-    warm = corpus(5, seed=opts.seed + 1000, tag="warm-nlp")
-    say(f"tokenizer: spacy.blank('de') over {len(articles)} varied seed articles")
+    articles = corpus(opts.articles, seed=opts.seed + 100 * r, tag=f"nlp{r}", mode=opts.mode)
+    warm = corpus(24, seed=opts.seed + 1000, tag="warm-nlp", mode=opts.mode)  # every text and language once
     tok = measure_tokenizer([a.text for a in articles])
-    say(f"tokenizer: {tok['articles_per_s']} articles/s")
-    say(f"nlp: ArticleProcessor.process in {nlp_processes} process(es)")
     nlp = measure_nlp(articles, warm, nlp_processes)
-    say(f"nlp: {nlp['articles_per_s']} articles/s")
+    say(f"run {r + 1}: tokenizer {tok['articles_per_s']}, nlp {nlp['articles_per_s']} articles/s")
     return {"tokenizer": tok, "nlp": nlp}
 
 
 async def run_kafka_part(ctx: Context, nlp_processes: int) -> dict:
+    """Every worker phase started once (joined, warm, idle), then ``repeat`` rounds of: tokenizer, nlp,
+    passthrough, e2e (1 worker), latency, and pinned 1 vs 2 workers — so drift hits every figure alike."""
     opts = ctx.options
-    articles = corpus(opts.articles, seed=opts.seed, tag="pt")
-    payloads = [(a.id.encode(), encode(a)) for a in articles]  # type: ignore[union-attr]
-    out: dict = {}
-    say(f"passthrough: aiokafka consume -> produce of {len(payloads)} messages")
-    out["passthrough"] = await measure_passthrough(ctx.bootstrap, f"bench-{ctx.run_id}.", payloads,
-                                                   ctx.settings.partitions)
-    say(f"passthrough: {out['passthrough']['messages_per_s']} messages/s")
-    out["e2e1"] = await measure_e2e(ctx, 1, nlp_processes)
-    say(f"e2e1: {out['e2e1']['articles_per_s']} articles/s")
-    out["latency"] = await measure_latency(ctx, nlp_processes)
-    say(f"latency: p50 {out['latency']['p50_ms']} ms, p99 {out['latency']['p99_ms']} ms")
+    cores = sorted(os.sched_getaffinity(0))
+    pinned = opts.workers >= 2 and opts.pin and len(cores) >= 2
+    out: dict = {"runs": []}
+    nlp_env = {"NEWSMON_NLP_PROCESSES": str(nlp_processes)}
+    lat_env = {**nlp_env, "NEWSMON_BATCH_WITHIN": str(opts.latency_batch_within)}
+    n_lat = max(1, int(opts.rate * opts.latency_seconds))
+    phases = [Phase(ctx, "e2e1", 1, nlp_env), Phase(ctx, "lat", 1, lat_env)]
     if opts.workers >= 2:
-        out["e2e2"] = await measure_e2e(ctx, 2, 1)
-        say(f"e2e2: {out['e2e2']['articles_per_s']} articles/s")
+        single = {"NEWSMON_NLP_PROCESSES": "1"}
+        phases += [Phase(ctx, "one", 1, single, cpus=[{cores[0]}] if pinned else None),
+                   Phase(ctx, "two", 2, single, cpus=[{cores[0]}, {cores[1]}] if pinned else None)]
+    async with open_all(phases):
+        e2e1, lat, one, two = (phases + [None, None])[:4]  # type: ignore[list-item]
+        say(f"workers joined and warm (pinned scale-out: {pinned}); {opts.repeat} rounds")
+        for r in range(opts.repeat):
+            run = in_process(ctx, nlp_processes, r)
+            articles = corpus(opts.articles, seed=opts.seed + 100 * r, tag=f"pt{r}", mode=opts.mode)
+            run["passthrough"] = await measure_passthrough(
+                ctx.bootstrap, f"bench-{ctx.run_id}-{r}.", [(a.id.encode(), encode(a)) for a in articles],
+                ctx.settings.partitions)
+            run["e2e1"] = await e2e_batch(e2e1, corpus(opts.articles, seed=opts.seed + 100 * r + 1,
+                                                       tag=f"e2e1-{r}", mode=opts.mode))
+            run["latency"] = await latency_run(lat, corpus(n_lat, seed=opts.seed + 100 * r + 2,
+                                                           tag=f"lat{r}", mode=opts.mode))
+            if one and two:
+                run["one"] = await e2e_batch(one, corpus(opts.articles, seed=opts.seed + 100 * r + 3,
+                                                         tag=f"one{r}", mode=opts.mode))
+                run["two"] = await e2e_batch(two, corpus(opts.articles, seed=opts.seed + 100 * r + 4,
+                                                         tag=f"two{r}", mode=opts.mode))
+            say(f"run {r + 1}: passthrough {run['passthrough']['messages_per_s']}/s, e2e "
+                f"{run['e2e1']['articles_per_s']}/s, p99 {run['latency']['p99_ms']} ms"
+                + (f", one {run['one']['articles_per_s']}/s, two {run['two']['articles_per_s']}/s"
+                   if "two" in run else ""))
+            out["runs"].append(run)
+        out["memory"] = {p.name: phase_memory(p) for p in (e2e1, lat, one, two) if p is not None}
+        out["pinned"] = pinned
     return out
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a and b else None
+
+
+FIGURES = {  # result key -> (run part, field)
+    "tokenizer_articles_per_s": ("tokenizer", "articles_per_s"),
+    "nlp_articles_per_s": ("nlp", "articles_per_s"),
+    "kafka_passthrough_per_s": ("passthrough", "messages_per_s"),
+    "e2e_articles_per_s": ("e2e1", "articles_per_s"),
+    "latency_p50_ms": ("latency", "p50_ms"),
+    "latency_p99_ms": ("latency", "p99_ms"),
+    "pinned_1worker_articles_per_s": ("one", "articles_per_s"),
+    "pinned_2workers_articles_per_s": ("two", "articles_per_s"),
+    "cpu_s_per_1000_main": ("one", "cpu_s_per_1000_main"),
+    "cpu_s_per_1000_nlp": ("one", "cpu_s_per_1000_nlp"),
+}
+
+
+def summarise(runs: list[dict]) -> tuple[dict, dict]:
+    """(medians by result key, spreads by result key) over the repetitions."""
+    spreads = {}
+    for key, (part, field_) in FIGURES.items():
+        values = [run[part][field_] for run in runs if part in run]
+        if values:
+            spreads[key] = spread(values)
+    return {k: v["median"] for k, v in spreads.items()}, spreads
 
 
 def run_bench(options: BenchOptions) -> dict:
@@ -321,16 +395,15 @@ def run_bench(options: BenchOptions) -> dict:
     began = time.monotonic()
     nlp_processes = max(1, settings.nlp_processes)
     result: dict = {"machine": machine(), "articles": options.articles, "seed": options.seed,
-                    "mode": "nlp" if options.nlp_only else "full"}
+                    "mode": "nlp" if options.nlp_only else "full", "corpus": options.mode,
+                    "repeat": options.repeat, "load_before": loadavg()}
     broker: EmbeddedBroker | None = None
     ok = False
     try:
-        parts = run_nlp_part(ctx, nlp_processes)
-        tok, nlp = parts["tokenizer"]["articles_per_s"], parts["nlp"]["articles_per_s"]
-        result.update({"tokenizer_articles_per_s": tok, "nlp_articles_per_s": nlp,
-                       "nlp_over_tokenizer": ratio(nlp, tok), "nlp_processes": nlp_processes})
-        details: dict = dict(parts)
-        if not options.nlp_only:
+        details: dict = {}
+        if options.nlp_only:
+            runs = [in_process(ctx, nlp_processes, r) for r in range(options.repeat)]
+        else:
             if options.broker:
                 ctx.bootstrap = options.broker
             else:
@@ -338,31 +411,38 @@ def run_bench(options: BenchOptions) -> dict:
                 ctx.bootstrap = broker.bootstrap
             say(f"broker: {'external' if options.broker else 'embedded'} at {ctx.bootstrap}")
             kafka = asyncio.run(run_kafka_part(ctx, nlp_processes))
+            runs = kafka.pop("runs")
             details.update(kafka)
-            e2e1, lat = kafka["e2e1"], kafka["latency"]
-            e2e2 = kafka.get("e2e2")
+        medians, spreads = summarise(runs)
+        result.update(medians)
+        result.update({"nlp_processes": nlp_processes,
+                       "nlp_over_tokenizer": ratio(medians["nlp_articles_per_s"], medians["tokenizer_articles_per_s"])})
+        if not options.nlp_only:
+            memory = details["memory"]
             result.update({
-                "kafka_passthrough_per_s": kafka["passthrough"]["messages_per_s"],
-                "e2e_articles_per_s": e2e1["articles_per_s"],
-                "latency_p50_ms": lat["p50_ms"], "latency_p99_ms": lat["p99_ms"],
-                "worker_rss_mb": max(e2e1["rss_peak_mb"], lat["rss_peak_mb"]),
-                "worker_rss_hwm_mb": max(e2e1["rss_hwm_mb"], lat["rss_hwm_mb"]),
-                "worker_pss_mb": max(e2e1["pss_peak_mb"], lat["pss_peak_mb"]),
-                "e2e_over_nlp": ratio(e2e1["articles_per_s"], nlp),
-                "e2e_2workers_articles_per_s": e2e2["articles_per_s"] if e2e2 else None,
-                "scale_out": ratio(e2e2["articles_per_s"], e2e1["articles_per_s"]) if e2e2 else None,
-                "latency_method": lat["method"],
+                "worker_rss_mb": max(memory["e2e1"]["rss_peak_mb"], memory["lat"]["rss_peak_mb"]),
+                "worker_rss_hwm_mb": max(memory["e2e1"]["rss_hwm_mb"], memory["lat"]["rss_hwm_mb"]),
+                "worker_pss_mb": max(memory["e2e1"]["pss_peak_mb"], memory["lat"]["pss_peak_mb"]),
+                "e2e_over_nlp": ratio(medians["e2e_articles_per_s"], medians["nlp_articles_per_s"]),
+                "e2e_2workers_articles_per_s": medians.get("pinned_2workers_articles_per_s"),
+                "scale_out": ratio(medians.get("pinned_2workers_articles_per_s"),
+                                   medians.get("pinned_1worker_articles_per_s")),
+                "latency_method": runs[-1]["latency"]["method"],
             })
+        result["spread"] = spreads
+        result["load_after"] = loadavg()
         result["settings"] = {
             "nlp_processes_per_worker": nlp_processes, "nlp_measured_in_processes": nlp_processes,
             "batch_size": settings.batch_size, "batch_within_s_throughput": settings.batch_within,
             "batch_within_s_latency": options.latency_batch_within, "latency_rate_per_s": options.rate,
             "latency_seconds": options.latency_seconds, "partitions": settings.partitions,
             "workers_for_scale_out": options.workers if options.workers >= 2 else None,
+            "scale_out_pinned": details.get("pinned"),
             "worker_env": {**LOCAL_BROKER_ENV, "NEWSMON_STORE": "memory://", "NEWSMON_LOG_LEVEL": "warning"},
-            "corpus": "seeds/*.txt varied: sentences shuffled per paragraph, digits remapped, unique dateline",
+            "corpus": CORPUS_NOTE[options.mode],
         }
         result["targets"] = targets(result)
+        details["runs"] = runs
         result["details"] = details
         ok = True
     finally:
@@ -374,6 +454,13 @@ def run_bench(options: BenchOptions) -> dict:
         else:
             say(f"logs kept in {ctx.log_dir}")
     return result
+
+
+CORPUS_NOTE = {
+    "realistic": "streams/bench/texts (de/en/fr, no claims) with every 20th a seed article; varied: sentences "
+                 "shuffled per paragraph, digits remapped, unique dateline",
+    "stress": "seeds/*.txt only (every article carries claims); varied as above",
+}
 
 
 def options_dict(options: BenchOptions) -> dict:

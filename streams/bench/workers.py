@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from streams.worker_process import WorkerError, WorkerProcess
 
-__all__ = ["BenchWorker", "MemorySampler", "WorkerError"]
+__all__ = ["BenchWorker", "MemorySampler", "WorkerError", "cpu_seconds", "pin"]
 _CONSUMED = re.compile(r"^newsmon_articles_consumed_total\{[^}]*\}\s+([0-9.eE+]+)", re.M)
 
 
@@ -20,6 +20,38 @@ class BenchWorker(WorkerProcess):
             return sum(float(v) for v in _CONSUMED.findall(self.metrics()))
         except OSError:
             return 0.0
+
+
+# ---------------------------------------------------------------- CPU pinning and CPU time
+
+
+def pin(root: int, cpus: set[int]) -> int:
+    """Confine ``root`` and every descendant to ``cpus``; processes started later inherit it.
+    Returns how many processes were pinned."""
+    n = 0
+    for pid in descendants(root):
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(pid, cpus)
+            n += 1
+    return n
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            stat = fh.read()
+    except OSError:
+        return 0
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def cpu_seconds(root: int) -> dict[str, float]:
+    """CPU seconds (user + system) so far of the worker's main process and of all its descendants
+    (the NLP pool process(es); the forkserver and resource tracker are idle)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    others = [p for p in descendants(root) if p != root]
+    return {"main": _cpu_ticks(root) / tick, "nlp": sum(_cpu_ticks(p) for p in others) / tick}
 
 
 # ---------------------------------------------------------------- memory of a process tree

@@ -15,12 +15,14 @@ import dataclasses
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spacy.attrs import LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from schemas import Claim, Evidence, Quantity
+from streams.nlp.confidence import load_confidence
 from streams.nlp.gazetteer import ActorEntry
 from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTags
 from streams.nlp.mentions import Mention
@@ -33,7 +35,7 @@ FAMILIES_BY_TRIGGER = {
     "flow": {"munitions", "technology", "personnel"},
     "receive": {"munitions", "technology", "personnel"},
     "use": {"munitions", "personnel"},
-    "support": {"technology"},
+    "support": {"technology", "personnel"},  # "nordkoreanische Pioniere unterstützen Russland"
     "deploy": {"personnel"},
     "deal": {"munitions", "technology"},
     "train": {"personnel", "technology"},  # trainers pass on know-how; the trained personnel receive it
@@ -99,6 +101,17 @@ class Party:
     mention: Mention | None
 
 
+class Direction(NamedTuple):
+    supplier: str | None
+    recipient: str | None
+    basis: str  # what fixed the direction: the key into the confidence table
+
+
+# (stronger, weaker) evidence of the two sides -> basis; 2 explicit (nach/aus/von, a demonym), 1 word order
+EVIDENCE = {(2, 2): "explicit", (2, 1): "explicit_order", (1, 1): "order"}
+BORROWED = {2: "explicit_borrowed", 1: "order_borrowed", 0: "borrowed"}
+
+
 @dataclass
 class Role:
     supplier: int = 0  # strength: 2 explicit evidence, 1 word order
@@ -119,8 +132,14 @@ def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
         starts = [t.idx - base for t in toks]
         for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
             covered = [i for i, s in enumerate(starts) if hit.start <= s < hit.end]
+            if not covered and hit.section == "attribution":  # "nach US-Angaben": inside a compound
+                covered = [i for i, s in enumerate(starts) if s < hit.start < s + len(toks[i].text)]
             if not covered:
                 continue
+            if hit.section == "markers" and hit.entry.kind == "exchange" and len(covered) == 1 and \
+                    tags[covered[0]].marker == "target" and not any(  # type: ignore[attr-defined]
+                        tags[j].trigger in MOVES | {"supplier_noun", "deal"} for j in range(covered[0])):
+                continue  # "combattent contre les troupes ukrainiennes": against, not in exchange for
             if hit.section == "items":
                 for i in covered:
                     items.pop(i, None)
@@ -130,7 +149,7 @@ def tag_sentence(sent: Span, lexicon: CompiledLexicon) -> Tagged:
                     items[covered[-1]] = hit.entry  # type: ignore[assignment]
             else:
                 name = {"triggers": "trigger", "markers": "marker", "cues": "cue",
-                        "attribution": "attribution"}[hit.section]
+                        "attribution": "attribution", "geography": "geo"}[hit.section]
                 update = {name: hit.entry.kind}  # type: ignore[attr-defined]
                 if hit.section == "cues":
                     update["speaker_cue"] = hit.entry.kind in SPEAKER_CUES and hit.entry.speaker  # type: ignore
@@ -145,6 +164,8 @@ class ClaimExtractor:
         self.lexicon = lexicon
         self.actors = actors
         self.place_hashes = {hash_string(name) for name in lexicon.places}
+        self.confidence = load_confidence()
+        self.theatres = self.confidence.theatres
         self._seen: set[int] = set()
         self._hint_words: set[int] = set()
 
@@ -282,10 +303,14 @@ class ClaimExtractor:
                 continue  # ministries and agencies speak; they do not send shells
             start, end = m.tok_start - first, m.tok_end - first
             covered.update(range(start, end))
-            if self._not_a_party(toks, start, end):
-                continue
-            attached = end in items or (toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
-            if m.kind == "demonym" and not attached and not self._owns_target(tagged, start, end, m) and \
+            if self._not_a_party(toks, tagged.tags, start, end) or (
+                    start == 0 and m.text.isupper() and end < len(toks) and toks[end].text in (",", "(")):
+                continue  # "SEOUL, 12. Nov (dpa) - ...": a dateline, not a side
+            attached = _item_after(toks, tagged.tags, items, end) is not None or (
+                toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
+            region = (end < len(toks) and tagged.tags[end].geo == "region") or (
+                start > 0 and tagged.tags[start - 1].geo == "region")  # "russischen Region", "région russe"
+            if m.kind == "demonym" and not attached and not region and not self._owns_target(tagged, start, end, m) and \
                     not self._after_host_word(tagged, start) and \
                     self._marker_before(toks, tagged.tags, start) not in ("from", "to", "agent"):
                 continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
@@ -310,11 +335,16 @@ class ClaimExtractor:
         enemies = {i for i, it in tagged.items.items() if it.family == "personnel" and any(
             tags[k].marker == "target" for k in range(max(0, i - 3), i))}  # "against Ukrainian forces"
         items = {i: it for i, it in self._absorb(tagged).items() if i not in tagged.hosts and i not in enemies}
+        prohibited = [i for i, t in enumerate(tags) if t.cue == "prohibition"]
         exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
         all_parties = [p for p in self._parties(tagged, mentions, first)
                        if not (p.kind == "demonym" and {p.end, p.start - 1, p.start - 2} & enemies)]
         sources = self._sources(tagged, all_parties)
+        for p in all_parties:  # "selon les militaires sud-coréens": the source's people are no item
+            if p.start in sources and p.kind == "demonym":
+                for k in (p.end, p.start - 1, p.start - 2):
+                    items.pop(k, None)
         out: list[tuple[Claim, Mention | None]] = []
         for idx, item in sorted(items.items()):
             in_exchange = exchange is not None and exchange[0] < idx < exchange[1]
@@ -322,15 +352,23 @@ class ClaimExtractor:
             if trigger is None:
                 continue
             t_idx, kind = trigger
-            if kind == "use" and item.family == "personnel":
-                kind = "deploy"  # "Soldaten werden in Kursk eingesetzt"
+            employ = kind == "use" and item.family == "personnel"
+            if employ:
+                kind = "deploy"  # "Soldaten werden in Kursk eingesetzt"; who uses them is the recipient
             if item.family == "personnel" and toks[t_idx].lower_.startswith(EQUIP):
                 continue  # "les militaires seraient équipés de ...": they are equipped, not moved
             if item.family == "personnel" and toks[idx].lower_ in ("militaire", "militaires") and idx > 0 and (
                     toks[idx - 1].is_alpha and toks[idx - 1].lower_ not in DETERMINERS | GENITIVE | {"ces", "aux"}):
                 continue  # "préparatifs militaires": an adjective
             if kind == "train" and item.family == "personnel":
-                item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
+                if self._trained_abroad(tagged, mentions, first, idx):
+                    kind = "deploy"  # "North Korean soldiers trained in Russia": troops in Russia, not know-how
+                else:
+                    item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
+            if any(0 <= min(t_idx, idx) - h <= 6 for h in prohibited):
+                continue  # "ein Verbot, Raketentechnologie an Nordkorea zu verkaufen": sanctions, not a claim
+            if item.programme and abs(t_idx - idx) > 10:
+                continue  # "... shipped weapons ..., the North for its banned weapons programmes"
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
             if kind == "deal" and (hypothetical or "conditional" in cues or any(
@@ -343,11 +381,20 @@ class ClaimExtractor:
                        if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")
                        and p.start not in sources]
             if in_exchange and exchange is not None:
-                supplier, recipient = self._exchange_direction(tagged, items, parties, idx, exchange, dyad_article)
+                direction = self._exchange_direction(tagged, items, parties, idx, exchange, dyad_article)
             else:
-                roles = self._roles(tagged, items, parties, t_idx, kind, item)
-                supplier, recipient = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items),
-                                                    nearby)
+                roles = self._roles(tagged, items, parties, t_idx, kind, item, employ=employ)
+                at_war = any(t.marker == "target" for t in tags) or any(p.country in self.theatres for p in all_parties)
+                direction = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items), nearby,
+                                          at_war)
+            supplier, recipient, basis = direction
+            own = next((p.country for p in all_parties if p.kind == "demonym" and item.family == "personnel"
+                        and idx in (_item_after(toks, tags, tagged.items, p.end), p.start - 1, p.start - 2)), None)
+            if own and supplier and own != supplier:
+                continue  # "die russische Armee feuerte Raketen aus Nordkorea ab": Russia's army is not moved
+            party = self.theatres.get(recipient or "")
+            if dyad_article and party in DYAD and supplier in DYAD - {party}:
+                recipient = party  # "Truppen, die Nordkorea in die Ukraine geschickt hat": to Russia's war
             named = {p.country for p in parties}
             party_set = sorted({c for c in (supplier, recipient) if c})
             if not supplier and not recipient:
@@ -355,7 +402,7 @@ class ClaimExtractor:
                     sorted(named) if kind == "deal" and len(named) == 2 else None)
                 if not pair:
                     continue
-                party_set = pair
+                party_set, basis = pair, "undirected"
             elif not (supplier and recipient):
                 continue
             claimant = speaker or (previous if clause >= 0 else None)
@@ -367,12 +414,18 @@ class ClaimExtractor:
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",
                 family=item.family or "munitions", modality=modality,
                 claimant=claimant_id, claimant_name=claimant_name,
-                quantity=self._quantity(sent, toks[idx].idx),
+                quantity=self._quantity(sent, toks[idx].idx), confidence=self.confidence.of(basis, kind, f"{supplier}>{recipient}:{item.family}", item.item or ""),
                 evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char),
             ), speaker))
         specific = {(c.supplier, c.recipient, c.family) for c, _ in out if c.item not in GENERIC_ITEMS}
-        return [(c, s) for c, s in out
-                if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
+        out = [(c, s) for c, s in out if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
+        # One clause does not move one family both ways (an exchange moves two families): keep the better reading.
+        best: dict[tuple, float] = {}
+        for c, _ in out:
+            key = (frozenset((c.supplier, c.recipient)), c.family)
+            best[key] = max(best.get(key, 0.0), c.confidence)
+        return [(c, s) for c, s in out if c.supplier is None or
+                c.confidence >= best[(frozenset((c.supplier, c.recipient)), c.family)]]
 
     @staticmethod
     def _absorb(tagged: Tagged) -> dict[int, ItemEntry]:
@@ -383,7 +436,8 @@ class ClaimExtractor:
                 continue
             for j in range(idx + 1, min(idx + 6, len(tagged.tokens))):
                 tag = tagged.tags[j]
-                if tag.marker == "exchange" or tag.trigger or tagged.tokens[j].is_punct:
+                if tag.marker == "exchange" or (tag.trigger and tag.trigger != "support") or (
+                        tagged.tokens[j].is_punct and tagged.tokens[j].text != ","):
                     break  # "Raketentechnologie im Austausch für Soldaten": the soldiers are not technology
                 other = items.get(j)
                 if other is None or other.family == "technology":
@@ -414,8 +468,11 @@ class ClaimExtractor:
         best = None
         for i, t in enumerate(tags):
             kind = t.trigger
-            if kind is None or item.family not in FAMILIES_BY_TRIGGER[kind]:
+            if kind is None:
                 continue
+            if item.family not in FAMILIES_BY_TRIGGER[kind] and not (
+                    kind == "support" and any(tags[k].marker == "with" for k in range(max(0, idx - 3), idx))):
+                continue  # but "supporting Moscow with weapons", "Russland mit Waffen unterstützen"
             if item.programme and kind not in ("support", "supply", "flow"):
                 continue
             if exchange and exchange[0] < i < exchange[1]:
@@ -427,23 +484,23 @@ class ClaimExtractor:
         return (best[1], best[2]) if best else None
 
     def _exchange_direction(self, tagged: Tagged, items: dict[int, ItemEntry], parties: list[Party], idx: int,
-                            exchange: tuple[int, int], dyad_article: bool) -> tuple[str | None, str | None]:
+                            exchange: tuple[int, int], dyad_article: bool) -> Direction:
         local = [p for p in parties if exchange[0] < p.start < exchange[1]]
         roles = self._roles(tagged, items, local, exchange[0], "supply", items[idx], explicit_only=True)
-        supplier, recipient = self._resolve(roles, "supply", dyad_article, True)
-        if supplier or recipient:
-            return supplier, recipient
+        direction = self._resolve(roles, "supply", dyad_article, True)
+        if direction.supplier or direction.recipient:
+            return direction
         main = next(((i, t.trigger) for i, t in enumerate(tagged.tags)
                      if t.trigger and t.trigger != "deal" and not exchange[0] < i < exchange[1]), None)
         if main is None:
-            return None, None
+            return Direction(None, None, "")
         outside = [p for p in parties if not exchange[0] < p.start < exchange[1]]
         roles = self._roles(tagged, items, outside, main[0], main[1], None)
-        supplier, recipient = self._resolve(roles, main[1], dyad_article, True)
-        return recipient, supplier
+        direction = self._resolve(roles, main[1], dyad_article, True)
+        return Direction(direction.recipient, direction.supplier, "exchange")
 
     def _roles(self, tagged: Tagged, items: dict[int, ItemEntry], parties: list[Party], t_idx: int, kind: str,
-               current: ItemEntry | None, explicit_only: bool = False) -> dict[str, Role]:
+               current: ItemEntry | None, explicit_only: bool = False, employ: bool = False) -> dict[str, Role]:
         toks, tags = tagged.tokens, tagged.tags
         german = toks[0].lang_ == "de"
         subject_supplies = kind in SUBJECT_SUPPLIES
@@ -466,8 +523,14 @@ class ClaimExtractor:
             if passive_with and p.start == nearest_before:
                 role.recipient = 2  # "the North could be rewarded with technology"
                 continue
-            item = items.get(p.end) or items.get(p.start - 1) or items.get(p.start - 2)
+            next_item = _item_after(toks, tags, items, p.end)
+            item = (items[next_item] if next_item is not None else None) or items.get(p.start - 1) or \
+                items.get(p.start - 2)
             if p.kind == "demonym" and item is not None:
+                if kind == "use" and item.family == "personnel" and current is not None and \
+                        current.family != "personnel":
+                    role.recipient = 2  # "russische Streitkräfte feuerten nordkoreanische Raketen ab": the user
+                    continue
                 if kind == "train" and item.family == "personnel":
                     role.recipient = 2  # the trained side
                     continue
@@ -482,11 +545,26 @@ class ClaimExtractor:
                    for i in range(max(0, p.start - 3), p.start)):
                 continue  # "Krieg gegen die Ukraine", "invasion of Ukraine": the target, not a party
             marker = self._marker_before(toks, tags, p.start)
+            if marker == "onto":
+                if kind == "use":
+                    continue  # "Raketen auf die Ukraine abgefeuert": the target
+                marker = None
+            if marker == "agent" and any(tags[k].trigger in ("use", "receive") for k in range(max(0, p.start - 4),
+                                                                                              p.start)):
+                role.recipient = 2  # "obus utilisés par l'armée russe": who uses them got them
+                continue
+            if kind == "supplier_noun" and p.end < t_idx <= p.end + 5 and (
+                    toks[p.end - 1].text in ("'s", "’s") or toks[p.end].text in ("'s", "’s")):
+                role.recipient = 2  # "Russia's leading weapons supplier"
+                continue
             if marker is None and prev is not None and all(
                     t.lower_ in AND or t.lower_ in DETERMINERS for t in toks[prev[0].end:p.start]) and any(
                     t.lower_ in AND for t in toks[prev[0].end:p.start]):
                 marker = prev[1]  # "zwischen Moskau und Pjöngjang": the second shares the first's marker
             prev = (p, marker)
+            if marker == "host":
+                role.recipient = 2  # "neben russischen Soldaten": the side fought alongside
+                continue
             if marker == "between":
                 role.counterpart = True
                 continue
@@ -517,7 +595,8 @@ class ClaimExtractor:
                 continue
             if marker in ("location", "with"):
                 continue
-            if kind in ("supply", "supplier_noun") and (german or 0 < p.start - t_idx <= 2) and p.end < len(toks) and \
+            if kind in ("supply", "supplier_noun", "support") and (german or 0 < p.start - t_idx <= 2) and \
+                    p.end < len(toks) and \
                     tags[p.end].marker == "with" and any(
                     i in items for i in range(p.end + 1, min(p.end + 5, len(toks)))):
                 role.recipient = 2  # "Nordkorea mit Technologie versorgen"
@@ -555,7 +634,7 @@ class ClaimExtractor:
             if a.country != b.country and gap and all(w in AND or w in DETERMINERS for w in gap) and any(
                     w in AND for w in gap):
                 before = []  # "Moscow and Pyongyang were engaged in arms transfers": no direction
-        self._word_order(roles, before, t_idx, kind, german)
+        self._word_order(roles, before, t_idx, "use" if employ else kind, german)
         if german and kind == "receive" and not before and after:
             first_after = min(after, key=lambda p: p.start).country  # "Im Gegenzug erhalte Pjöngjang ..."
             roles[first_after].recipient = max(roles[first_after].recipient, 1)
@@ -576,8 +655,10 @@ class ClaimExtractor:
         for a, tag in enumerate(tags):
             if tag.attribution != "according":
                 continue
-            if toks[a].lower_ == "zufolge":
-                group = [p for p in ordered if 0 <= a - p.end <= 2]
+            if toks[a].lower_ == "zufolge":  # "Budanow zufolge", "der Ukraine zufolge", not "Russland einem Bericht zufolge"
+                group = [p for p in ordered if 0 <= a - p.end <= 2 and all(t.lower_ in DETERMINERS for t in toks[p.end:a])]
+            elif any(p.start <= a < p.end for p in ordered):
+                group = [p for p in ordered if p.start <= a < p.end]  # "nach US-Angaben"
             elif any(p.end == a and p.kind == "demonym" for p in ordered):
                 group = [p for p in ordered if p.end == a]  # "nach ukrainischen Erkenntnissen"
             else:
@@ -602,13 +683,20 @@ class ClaimExtractor:
             if item.family != "personnel":
                 continue
             for k in range(max(0, idx - 4), idx):
-                if (tags[k].trigger == "deploy" and toks[k].lower_ in HOST_WORDS) or (
+                if (tags[k].trigger == "deploy" and toks[k].lower_ in HOST_WORDS) or tags[k].marker == "host" or (
                         fired and tags[k].marker == "agent" and k >= idx - 2) or (
                         other_items and tags[k].marker == "to" and k >= idx - 3
                         and toks[k].lower_ not in ("for", "für", "pour")):  # data "an nordkoreanische Ingenieure"
                     out.add(idx)
                     break
         return out
+
+    def _trained_abroad(self, tagged: Tagged, mentions: list[Mention], first: int, idx: int) -> bool:
+        """'nordkoreanische Soldaten wurden in Russland ausgebildet': the trainees' own state is not where they are."""
+        own = {m.country for m in mentions if m.kind == "demonym" and m.tok_end - first in (idx, idx - 1)}
+        places = {m.country for m in mentions if m.country and self._marker_before(
+            tagged.tokens, tagged.tags, m.tok_start - first) == "location"}
+        return bool(places - own)
 
     @staticmethod
     def _after_host_word(tagged: Tagged, start: int) -> bool:
@@ -633,8 +721,12 @@ class ClaimExtractor:
         return toks[0].lang_ == "de" and mention.text.endswith("s") and war(end)
 
     @staticmethod
-    def _not_a_party(toks: list, start: int, end: int) -> bool:
-        """'ambassadeur de Russie', 'Sea of Japan', "Russia's ambassador": a country named, not a side."""
+    def _not_a_party(toks: list, tags: list[WordTags], start: int, end: int) -> bool:
+        """'ambassadeur de Russie', 'Sea of Japan', "Russia's ambassador", 'an der Grenze zur Ukraine',
+        'near the Ukrainian border': a country named, not a side."""
+        if any(tags[k].geo == "border" for k in range(max(0, start - 3), start)) or (
+                _past_possessive(toks, end) < len(toks) and tags[_past_possessive(toks, end)].geo == "border"):
+            return True
         before = [t.lower_ for t in toks[max(0, start - 2):start]]
         if before and (before[-1] in NOT_A_PARTY_BEFORE or (len(before) == 2 and before[-1] in GENITIVE
                                                               and before[0] in NOT_A_PARTY_BEFORE)):
@@ -670,11 +762,16 @@ class ClaimExtractor:
                 stop = max(i - 5, -1)  # "par le régime de Kim Jong-un": look past the government word
                 continue
             if tags[i].marker:
+                if toks[i].lower_ in GENITIVE and i > 0 and tags[i - 1].geo == "region":
+                    continue  # "dans la région de Koursk": look past the region noun
                 if toks[i].lower_ in GENITIVE and toks[0].lang_ == "fr" and i > 0 and not (
-                        tags[i - 1].item or tags[i - 1].trigger or tags[i - 1].marker):
+                        tags[i - 1].item or tags[i - 1].trigger or tags[i - 1].marker not in (None, "onto")):
                     return None  # "les défenses de la Corée du Sud": a genitive, not a source
                 return tags[i].marker
             tok = toks[i]
+            if tags[i].geo == "region":
+                stop = max(i - 4, -1)  # "im Gebiet Kursk", "in der russischen Grenzregion Kursk"
+                continue
             if tok.lower_ in DETERMINERS or tok.lower_ in GOVERNMENT or (
                     tok.is_alpha and tok.is_lower and not tags[i].trigger and not tags[i].item and not tags[i].cue):
                 continue
@@ -722,8 +819,8 @@ class ClaimExtractor:
                    for i, t in enumerate(tagged.tags))
 
     @staticmethod
-    def _resolve(roles: dict[str, Role], kind: str, dyad_article: bool, implicit: bool, nearby: set[str] = DYAD
-                 ) -> tuple[str | None, str | None]:
+    def _resolve(roles: dict[str, Role], kind: str, dyad_article: bool, implicit: bool, nearby: set[str] = DYAD,
+                 at_war: bool = False) -> Direction:
         def pick(attr: str, exclude: str | None) -> tuple[str | None, int]:
             ranked = sorted(((getattr(r, attr), -r.distance, c) for c, r in roles.items()
                              if getattr(r, attr) and c != exclude), reverse=True)
@@ -738,16 +835,17 @@ class ClaimExtractor:
             supplier, s_strength = best_s
             recipient, r_strength = pick("recipient", supplier)
         if kind == "use" and s_strength < 2:
-            return None, None  # "Russia fired missiles" says nothing about where they came from
-        if dyad_article and kind != "use":
+            return Direction(None, None, "")  # "Russia fired missiles" says nothing about where they came from
+        if dyad_article and (kind != "use" or at_war):  # "nordkoreanische Raketen auf Kiew": used in the war
             others = {c for c, r in roles.items() if (r.supplier or r.recipient) and c not in DYAD}
             # A verb that moves things needs no explicit evidence: "Nordkorea liefere Granaten, so ..."
             moves = kind in MOVES and nearby >= DYAD
             if not others and supplier in DYAD and recipient is None and (s_strength == 2 or implicit or moves):
-                recipient = next(iter(DYAD - {supplier}))
-            elif not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit or moves):
-                supplier = next(iter(DYAD - {recipient}))
-        return supplier, recipient
+                return Direction(supplier, next(iter(DYAD - {supplier})), BORROWED[s_strength])
+            if not others and recipient in DYAD and supplier is None and (r_strength == 2 or implicit or moves):
+                return Direction(next(iter(DYAD - {recipient})), recipient, BORROWED[r_strength])
+        return Direction(supplier, recipient, EVIDENCE.get((max(s_strength, r_strength), min(s_strength, r_strength)),
+                                                           ""))
 
     @staticmethod
     def _modality(tags: list[WordTags], cues: set[str], t_idx: int, idx: int) -> str:
@@ -766,6 +864,20 @@ class ClaimExtractor:
                     NUMBER.search(text) or any(c.isalpha() for c in text)):
                 best = text
         return Quantity(text=best, value=_value(best)) if best else None
+
+
+def _item_after(toks: list, tags: list[WordTags], items: dict, end: int) -> int | None:
+    """The item a name or demonym stands before, past up to two adjectives ("nordkoreanischen ballistischen Raketen",
+    "North Korean short-range missiles")."""
+    k = end
+    while k < len(toks) and k - end <= 3:
+        if k in items:
+            return k
+        tok = toks[k]
+        if not (tok.text == "-" or (tok.is_alpha and tok.is_lower and tags[k].empty)):
+            return None
+        k += 1
+    return None
 
 
 def _past_possessive(toks: list, end: int) -> int:

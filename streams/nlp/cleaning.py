@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from streams.nlp.data_files import DATA_DIR, load_yaml
 
 _WS = re.compile(r"[ \t\u00a0\u202f]+")
+# "SEOUL, 12. Nov (dpa) -Nordkorea ...": a dateline dash glued to the first word hides that word
+_GLUED_DASH = re.compile(r"(?<=\s)([-–—])(?=[^\W\d_])")
 
 
 class BoilerplateRules(BaseModel):
@@ -98,7 +100,7 @@ def clean(text: str, title: str | None = None, rules: BoilerplateRules | None = 
             continue
         seen.add(key)
         offset = start + (len(line) - len(line.lstrip()))
-        kept.append((offset, _WS.sub(" ", stripped)))
+        kept.append((offset, _GLUED_DASH.sub(r"\1 ", _WS.sub(" ", stripped))))
     parts: list[str] = []
     spans = []
     cursor = 0

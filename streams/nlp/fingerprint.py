@@ -7,10 +7,13 @@ import re
 
 import numpy as np
 
+from streams.nlp.bounded import BoundedCache
+
 _WORD = re.compile(r"\w+")
 BITS = 64
 _MULT = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F))
-_word_hashes: dict[str, int] = {}
+WORD_CACHE_SIZE = 20_000
+_word_hashes: BoundedCache[str, int] = BoundedCache(WORD_CACHE_SIZE)  # at most 2 * WORD_CACHE_SIZE words
 
 
 def _word_hash(word: str) -> int:
@@ -22,11 +25,13 @@ def simhash(text: str) -> int:
     words = _WORD.findall(text.casefold())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
-    if len(_word_hashes) > 500_000:
-        _word_hashes.clear()
-    for word in set(words).difference(_word_hashes):
-        _word_hashes[word] = _word_hash(word)
-    h = np.array([_word_hashes[w] for w in words], dtype=np.uint64)
+    hashes: dict[str, int] = {}
+    for word in set(words):
+        value = _word_hashes.get(word)
+        if value is None:
+            value = _word_hashes[word] = _word_hash(word)
+        hashes[word] = value
+    h = np.array([hashes[w] for w in words], dtype=np.uint64)
     with np.errstate(over="ignore"):
         shingles = np.unique(h[:-2] * _MULT[0] ^ h[1:-1] * _MULT[1] ^ h[2:])
     bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)

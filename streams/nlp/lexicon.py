@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from streams.nlp.data_files import DATA_DIR, load_yaml
 
 TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "support", "deploy", "deal", "train"]
-MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between"]
+MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between", "onto", "host"]
 CueKind = Literal["denial", "confirmation", "allegation", "suspicion", "concern", "intent", "hypothetical",
-                  "conditional", "proposal", "self", "negation", "history"]
+                  "conditional", "proposal", "self", "negation", "history", "prohibition"]
 AttributionKind = Literal["according", "speech"]
+GeoKind = Literal["border", "region"]
 
 
 class _Entry(BaseModel):
@@ -64,6 +65,12 @@ class AttributionEntry(_Entry):
     kind: AttributionKind
 
 
+class GeoEntry(_Entry):
+    """'an der Grenze zur Ukraine' names no side; 'in der russischen Region Kursk' names where troops are."""
+
+    kind: GeoKind
+
+
 class QuantityPatterns(BaseModel):
     number: str
     vague: str
@@ -78,6 +85,7 @@ class ClaimLexicon(BaseModel):
     markers: list[MarkerEntry]
     cues: list[CueEntry]
     attribution: list[AttributionEntry]
+    geography: list[GeoEntry] = Field(default_factory=list)
     quantities: QuantityPatterns
     places: dict[str, list[str]] = Field(default_factory=dict, description="ISO3 -> place names")
 
@@ -97,10 +105,11 @@ class WordTags:
     cue: CueKind | None = None
     attribution: AttributionKind | None = None
     speaker_cue: bool = False
+    geo: GeoKind | None = None
 
     @property
     def empty(self) -> bool:
-        return not (self.item or self.trigger or self.marker or self.cue or self.attribution)
+        return not (self.item or self.trigger or self.marker or self.cue or self.attribution or self.geo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +122,7 @@ class PhraseHit:
 
 EMPTY = WordTags()
 SPEAKER_CUES = {"denial", "confirmation", "allegation", "suspicion", "concern"}
-SECTIONS = ("items", "triggers", "markers", "cues", "attribution")
+SECTIONS = ("items", "triggers", "markers", "cues", "attribution", "geography")
 
 
 class CompiledLexicon:
@@ -145,6 +154,7 @@ class CompiledLexicon:
         marker = self._first("markers", word)
         cue = self._first("cues", word)
         attribution = self._first("attribution", word)
+        geo = self._first("geography", word)
         tags = WordTags(
             item=item,
             trigger=trigger.kind if trigger else None,
@@ -152,6 +162,7 @@ class CompiledLexicon:
             cue=cue.kind if cue else None,
             attribution=attribution.kind if attribution else None,
             speaker_cue=bool(cue and cue.speaker and cue.kind in SPEAKER_CUES),
+            geo=geo.kind if geo else None,
         )
         return EMPTY if tags.empty else tags
 

@@ -80,6 +80,7 @@ EXPECTED_EMPTY: dict[str, str] = {
     "alert:NewsmonLatencySLOBurn:critical": _ALERT_QUIET + " (5 articles are below the 20-article volume guard)",
     "alert:NewsmonLatencySLOBurn:warning": _ALERT_QUIET + " (5 articles are below the 20-article volume guard)",
     "alert:NewsmonProcessingStalled:critical": _ALERT_QUIET + " (the last article is recent)",
+    "alert:NewsmonPartitionGaps:warning": _ALERT_QUIET + " (no gaps held back or re-read)",
     "alert:NewsmonOffsetsSkipped:warning": _ALERT_QUIET + " (no hole was acked)",
     "alert:NewsmonNewAlertSpike:warning": _ALERT_QUIET
     + (

@@ -17,6 +17,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from streams.nlp.bounded import BoundedCache
 from streams.nlp.data_files import DATA_DIR, load_yaml
 from streams.nlp.gazetteer import ActorEntry, Gazetteer, case_sensitive, load_gazetteer
 from streams.nlp.mentions import Mention, person_id
@@ -27,6 +28,7 @@ if not Doc.has_extension("actor_mentions"):
 LABELS = {"person": "PERSON", "country": "GPE", "organization": "ORG"}
 GAZETTEER_FILE = "actors.yaml"
 PERSONS_FILE = "persons.yaml"
+FACTS_CACHE_SIZE = 20_000
 
 
 class PersonCues(BaseModel):
@@ -96,9 +98,8 @@ class ActorRecognizer:
         self.prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_ids = dict(self.prefixes)
         self.prefix_re = re.compile("|".join(re.escape(p) for p, _ in self.prefixes)) if self.prefixes else None
-        self._seen: set[int] = set()
-        self._compounds: dict[int, str] = {}
-        self._names: set[int] = set()
+        # orth -> (actor id the word implies or "", looks like part of a name); bounded, see _learn
+        self._facts: BoundedCache[int, tuple[str, bool]] = BoundedCache(FACTS_CACHE_SIZE)
 
     # -- running --------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -113,8 +114,7 @@ class ActorRecognizer:
                 covered[i] = True
         # Per-word facts are cached by orth id: tokens are never materialised unless they matter.
         orths = doc.to_array([ORTH]).ravel().tolist()
-        self._learn(set(orths), doc.vocab.strings)
-        compounds, names = self._compounds, self._names
+        compounds, names = self._learn(set(orths), doc.vocab.strings)
         for i in [i for i, orth in enumerate(orths) if orth in compounds]:
             if not covered[i]:
                 covered[i] = True
@@ -134,24 +134,23 @@ class ActorRecognizer:
         return Mention(span.start_char, span.end_char, span.start, span.end, actor_id, kind, span.text,
                        entry.country if entry else None, entry.type if entry else "person")
 
-    def _learn(self, orths: set[int], strings) -> None:  # noqa: ANN001
-        """Look at each distinct word once per process: does it imply an actor ('US-Außenminister',
-        'Kremlchef'), does it look like part of a name?"""
-        new = orths - self._seen
-        if not new:
-            return
-        if len(self._seen) > 500_000:
-            self._seen.clear()
-            self._compounds.clear()
-            self._names.clear()
-        self._seen |= new
-        for orth in new:
-            text = strings[orth]
-            actor = self._compound(text)
-            if actor:
-                self._compounds[orth] = actor
-            if _name_like(text):
-                self._names.add(orth)
+    def _learn(self, orths: set[int], strings) -> tuple[dict[int, str], set[int]]:  # noqa: ANN001
+        """Which of these words imply an actor ('US-Außenminister', 'Kremlchef') and which look like part
+        of a name. Each word is looked at once while it stays in the bounded cache (at most
+        ``2 * FACTS_CACHE_SIZE`` words; keys are orth hashes, stable across memory zones)."""
+        facts = self._facts
+        compounds: dict[int, str] = {}
+        names: set[int] = set()
+        for orth in orths:
+            fact = facts.get(orth)
+            if fact is None:
+                text = strings[orth]
+                fact = facts[orth] = (self._compound(text) or "", _name_like(text))
+            if fact[0]:
+                compounds[orth] = fact[0]
+            if fact[1]:
+                names.add(orth)
+        return compounds, names
 
     def _compound(self, text: str) -> str | None:
         if not (text[:1].isalpha() or "-" in text):

@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from streams.nlp.bounded import BoundedCache
 from streams.nlp.data_files import DATA_DIR
 from streams.nlp.taxonomy import TopicScorer, load_taxonomy
 
@@ -19,6 +20,7 @@ if not Doc.has_extension("topics"):
     Doc.set_extension("topics", default=None)
 
 TAXONOMY_FILE = "topics.yaml"
+CACHE_SIZE = 20_000
 
 
 @Language.factory("newsmon_topics", assigns=["doc._.topics"], requires=["token.lemma"],
@@ -40,14 +42,13 @@ class TopicTagger:
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for term, n in self.scorer.phrases:
             self.phrase_matcher.add(f"{n}|{term}", [self.nlp.make_doc(term)])
-        self._cache: dict[int, tuple[int, ...]] = {}
+        # word hash -> topic numbers; at most 2 * CACHE_SIZE words (keys are stable across memory zones)
+        self._cache: BoundedCache[int, tuple[int, ...]] = BoundedCache(CACHE_SIZE)
 
     def _topics_of(self, key: int, strings) -> tuple[int, ...]:  # noqa: ANN001
         hit = self._cache.get(key)
         if hit is None:
             hit = self._cache[key] = self.scorer.word_topics(strings[key].casefold()) if key else ()
-            if len(self._cache) > 500_000:
-                self._cache.clear()
         return hit
 
     def __call__(self, doc: Doc) -> Doc:

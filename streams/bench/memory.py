@@ -1,0 +1,134 @@
+"""``newsmon bench --memory N``: does one process running the whole pipeline reach a plateau?
+
+Feeds N articles, each with words no earlier article had (``corpus(fresh=True)``: names, numbers,
+an organisation), through one in-process ``ArticleProcessor`` — the analyzer (what an NLP process
+runs) plus the near-duplicate index and the alert engine (what the worker's main process keeps) —
+and samples at intervals this process's RSS, the spaCy string stores and lexeme counts, and the size
+of every bounded structure. The slope is a least-squares fit over the samples from N/4 on, per
+10,000 articles. Faust's own tables (the novelty changelog) are not in it: they live in the worker.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from typing import Any
+
+from streams.bench.corpus import iter_corpus
+
+
+def rss_mb() -> float:
+    """This process's resident set (VmRSS), MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cache_len(obj: object, *names: str) -> int | None:
+    for name in names:
+        value = getattr(obj, name, None)
+        if value is not None:
+            return len(value)
+    return None
+
+
+def sizes(processor: Any) -> dict[str, int | None]:
+    """Every structure that could grow with traffic, by name (per language for the NLP ones)."""
+    from streams.nlp import fingerprint
+
+    out: dict[str, int | None] = {}
+    for lang, nlp in sorted(processor.analyzer._nlps.items()):
+        out[f"{lang}.strings"] = len(nlp.vocab.strings)
+        out[f"{lang}.lexemes"] = sum(1 for _ in nlp.vocab)  # len(vocab) counts additions, never removals
+        names = dict(nlp.pipeline)
+        if "newsmon_lemmatizer" in names:
+            out[f"{lang}.lemma_cache"] = _cache_len(names["newsmon_lemmatizer"], "cache", "_cache")
+        out[f"{lang}.actor_word_cache"] = _cache_len(names["newsmon_actors"], "_facts", "_seen")
+        out[f"{lang}.topic_word_cache"] = _cache_len(names["newsmon_topics"], "_cache")
+        lexicon = getattr(names["newsmon_claims"], "lexicon", None)
+        tag = getattr(lexicon, "tag", None)
+        if tag is not None and hasattr(tag, "cache_info"):
+            out[f"{lang}.claim_word_cache"] = tag.cache_info().currsize
+    out["simhash_word_cache"] = len(fingerprint._word_hashes)
+    out["duplicate_index"] = len(processor.duplicates)
+    out["novelty_entries"] = len(processor.engine.state)
+    return out
+
+
+def slope_per_10k(points: list[tuple[int, float]]) -> float | None:
+    """Least-squares slope of value over articles, times 10,000."""
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    if not sxx:
+        return None
+    return round(sum((x - mx) * (y - my) for x, y in points) / sxx * 10_000, 3)
+
+
+def run_memory(n: int, seed: int = 0, every: int | None = None, mode: str = "realistic",
+               processor: Any = None, say: Callable[[str], None] | None = None) -> dict:
+    """Feed ``n`` fresh-vocabulary articles; samples at every ``every`` articles (default n/20)."""
+    if processor is None:
+        from streams.processor import ArticleProcessor
+        from streams.settings import Settings
+
+        processor = ArticleProcessor.in_memory(Settings.from_env())
+    every = every or max(50, n // 20)
+    checkpoints = set(range(every, n + 1, every)) | {n, max(1, n // 4), min(n, 5_000)}
+    samples: list[dict] = []
+    start = time.perf_counter()
+    gc.collect()
+    samples.append({"articles": 0, "rss_mb": round(rss_mb(), 1), "seconds": 0.0, **sizes(processor)})
+    for i, article in enumerate(iter_corpus(n, seed=seed, tag="mem", mode=mode, fresh=True), 1):
+        processor.process(article)
+        if i in checkpoints:
+            gc.collect()
+            sample = {"articles": i, "rss_mb": round(rss_mb(), 1),
+                      "seconds": round(time.perf_counter() - start, 1), **sizes(processor)}
+            samples.append(sample)
+            if say:
+                say(f"memory: {i}/{n} articles, RSS {sample['rss_mb']} MB, "
+                    f"strings {', '.join(f'{k} {v}' for k, v in sample.items() if k.endswith('.strings'))}")
+    tail = [s for s in samples if s["articles"] >= n // 4 and s["articles"] > 0]
+    at = {s["articles"]: s for s in samples}
+    quarter, last = at[max(1, n // 4)], at[n]
+    growth = {k: (last[k] - quarter.get(k, 0)) for k, v in last.items()
+              if isinstance(v, int | float) and k not in ("articles", "seconds") and v is not None
+              and quarter.get(k) is not None}
+    result = {
+        "articles": n, "mode": mode, "seed": seed, "every": every,
+        "seconds": round(time.perf_counter() - start, 1),
+        "rss_mb_start": samples[0]["rss_mb"], "rss_mb_quarter": quarter["rss_mb"], "rss_mb_end": last["rss_mb"],
+        "rss_slope_mb_per_10k": slope_per_10k([(s["articles"], s["rss_mb"]) for s in tail]),
+        "strings_slope_per_10k": {k: slope_per_10k([(s["articles"], s[k]) for s in tail])
+                                  for k in last if k.endswith(".strings")},
+        "growth_quarter_to_end": {k: round(v, 1) for k, v in growth.items()},
+        "samples": samples,
+    }
+    if 5_000 in at and n > 5_000:
+        result["rss_mb_at_5000"] = at[5_000]["rss_mb"]
+        result["rss_end_over_5000"] = round(last["rss_mb"] / at[5_000]["rss_mb"], 3)
+    return result
+
+
+def render_memory(result: dict) -> str:
+    lines = [f"newsmon bench --memory {result['articles']} ({result['mode']} corpus, fresh words in every "
+             f"article), {result['seconds']} s",
+             f"RSS: start {result['rss_mb_start']} MB, after N/4 {result['rss_mb_quarter']} MB, end "
+             f"{result['rss_mb_end']} MB; slope from N/4 on {result['rss_slope_mb_per_10k']} MB per 10,000 articles"]
+    if "rss_mb_at_5000" in result:
+        lines.append(f"RSS after 5,000: {result['rss_mb_at_5000']} MB; end / 5,000: {result['rss_end_over_5000']}")
+    lines.append("strings slope per 10,000: " + ", ".join(
+        f"{k} {v}" for k, v in result["strings_slope_per_10k"].items()))
+    keys = [k for k in result["samples"][-1] if k not in ("seconds",)]
+    lines.append("")
+    lines.append("  ".join(f"{k:>12}" for k in keys))
+    for s in result["samples"]:
+        lines.append("  ".join(f"{'-' if s.get(k) is None else s.get(k):>12}" for k in keys))
+    return "\n".join(lines)

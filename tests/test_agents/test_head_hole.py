@@ -1,0 +1,36 @@
+"""Faust's off-by-one at the head of the acked offsets: a skipped record must not be committed past."""
+
+from collections import defaultdict, namedtuple
+from types import SimpleNamespace
+
+from intervaltree import Interval, IntervalTree
+
+from streams import redelivery
+from streams.redelivery import PartitionState, StallTracker, _no_head_hole
+
+TP = namedtuple("TP", "topic partition")("guarded.raw", 3)
+
+
+def consumer(acked: list[int], committed: int | None, gap: Interval | None = None):  # noqa: ANN201
+    gaps = defaultdict(IntervalTree)
+    if gap is not None:
+        gaps[TP].add(gap)
+    return SimpleNamespace(_acked={TP: acked}, _committed_offset={TP: committed}, _gap=gaps,
+                           _acked_index=defaultdict(set))
+
+
+def test_one_unacked_record_at_the_committed_offset_holds_the_commit(monkeypatch):
+    monkeypatch.setattr(redelivery, "_GUARDED", {"guarded.raw"})
+    assert _no_head_hole(consumer([1061, 1062, 1063], 1060), TP) is None  # Faust alone would commit 1064
+    assert _no_head_hole(consumer([1060, 1061, 1063], 1060), TP) == 1062
+    assert _no_head_hole(consumer([1061, 1062], 1060, Interval(1060, 1061)), TP) == 1063  # an accepted hole
+
+
+def test_the_guard_rereads_a_head_hole_under_steady_traffic():
+    tracker = StallTracker(stall_after=10)
+    actions = []
+    for second in range(0, 40, 2):  # reads keep moving, the commit stands at 1060
+        state = PartitionState(committed=1060, read=1100 + second, highwater=1200 + second, in_flight=True,
+                               head_hole=True)
+        actions.append(tracker.observe("tp", state, float(second)))
+    assert redelivery.Action.REREAD in actions
