@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import timedelta
 
@@ -15,12 +16,13 @@ from streams.app import app, settings
 from streams.dead_letter import Rejected, decode_raw
 from streams.delivery import dead_letter_send, deliver, track_lag
 from streams.kafka.journal import from_env as journal_from_env
-from streams.nlp_pool import ArticleFacts, NlpPool
+from streams.nlp_pool import ArticleFacts, NlpPool, PipelineUnavailable
 from streams.redelivery import guard_topics
 from streams.runtime import runtime
 from streams.topics import dlq_topic, enriched_topic, raw_topic
 
 log = logging.getLogger(__name__)
+EXIT_PIPELINE_UNAVAILABLE = 78  # EX_CONFIG
 duplicates = DuplicateIndex(window=timedelta(days=settings.novelty_window_days))
 guard_topics(set(settings.topics.sources), on_gap=metrics.count_gap)  # count every gap held back
 journal = journal_from_env()  # the soak's record of what the broker acknowledged
@@ -81,6 +83,9 @@ async def _process_alone(event: EventT, pool: NlpPool) -> None:
     """One event of a batch that failed as a whole: only an event that fails on its own is dead-lettered."""
     try:
         await process_batch([event], pool)
+    except PipelineUnavailable as exc:
+        log.critical("NLP pipeline unavailable (%s); exiting without commit", exc)
+        os._exit(EXIT_PIPELINE_UNAVAILABLE)
     except Exception as exc:  # noqa: BLE001 — Faust would ack and skip it
         log.exception("unexpected failure on %s[%d]@%d; dead-lettering it", event.message.topic,
                       event.message.partition, event.message.offset)
@@ -95,6 +100,12 @@ async def enrich(stream):  # noqa: ANN001, ANN201
         batch = list(events)
         try:
             await process_batch(batch, pool)
+        except PipelineUnavailable as exc:
+            # A broken deployment (an invalid data file), not bad input: dead-lettering every article would
+            # bury valid ones on the DLQ. Exit without committing, like a broker gone for good
+            # (streams/delivery.py); the supervisor restarts the worker and the batch is processed again.
+            log.critical("NLP pipeline unavailable (%s); exiting without commit", exc)
+            os._exit(EXIT_PIPELINE_UNAVAILABLE)
         except Exception:  # noqa: BLE001 — Faust would ack and skip the whole batch
             log.exception("unexpected failure in a batch of %d; processing its events one by one", len(batch))
             for event in batch:

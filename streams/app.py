@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
+from streams.kafka.highwater import log_end_offsets
 from streams.redelivery import guard_topics
 from streams.settings import Settings
 
@@ -24,6 +25,21 @@ def _fetch_wait(create):  # noqa: ANN001, ANN202
 
 
 AIOKafkaConsumerThread._create_worker_consumer = _fetch_wait(AIOKafkaConsumerThread._create_worker_consumer)
+_END_OFFSETS = AIOKafkaConsumerThread._highwaters
+
+
+async def _changelog_highwaters(self, partitions):  # noqa: ANN001, ANN202
+    """Table recovery reads each changelog partition up to these offsets. The local broker under-reports
+    them after batched produces, so a recovered novelty table missed the last updates (an alert's count
+    one short for good). Changelog partitions get the end of their log instead (streams/kafka/highwater.py)."""
+    reported = await _END_OFFSETS(self, partitions)
+    changelogs = [tp for tp in partitions if tp.topic.endswith("-changelog")]
+    if not changelogs or self.consumer.in_transaction:
+        return reported
+    return {**reported, **await log_end_offsets(settings.broker, changelogs, reported)}
+
+
+AIOKafkaConsumerThread._highwaters = _changelog_highwaters
 
 
 guard_topics(set(settings.topics.sources))

@@ -66,14 +66,23 @@ def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str 
     _rules_version = rules_version
 
 
+class PipelineUnavailable(RuntimeError):
+    """The pipeline itself cannot run (a data file it loads is invalid): no article's fault. The worker must not
+    dead-letter, nor commit, what it could not process; it stops, and the articles are processed after the fix."""
+
+
 def analyze_batch(raws: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
     """(ok, facts) or (failed, reason) per article; one failure never costs the others."""
+    from streams.nlp.data_files import DataFileError
+
     out: list[tuple[bool, ArticleFacts | str]] = []
     for raw in raws:
         try:
             article = _analyzer.analyze(decode(raw, RawArticle))  # type: ignore[union-attr]
             article.pipeline.rules_version = _rules_version
             out.append((True, ArticleFacts.of(article)))
+        except DataFileError as exc:
+            raise PipelineUnavailable(f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 — reported back as a dead letter
             out.append((False, f"{type(exc).__name__}: {exc}"))
     return out

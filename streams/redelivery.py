@@ -131,15 +131,14 @@ class StallGuard:
             if tp.topic not in self.topics or (active is not None and tp not in active):
                 continue
             committed = consumer._committed_offset.get(tp)
-            acked = consumer._acked.get(tp)
-            head_hole = bool(acked) and committed is not None and min(acked) > committed and not any(
+            hole = head_hole(consumer, tp) and not any(
                 m.offset == committed and now - self._first_seen.get(m, now) < self.tracker.stall_after
                 for m in unacked.get(tp, ()))
             state = PartitionState(committed=committed, read=consumer._read_offset.get(tp),
-                                   highwater=_highwater(consumer, tp), in_flight=tp in in_flight, head_hole=head_hole)
+                                   highwater=_highwater(consumer, tp), in_flight=tp in in_flight, head_hole=hole)
             action = self.tracker.observe(tp, state, now)
             if action is Action.REREAD:
-                offset = state.committed or 0
+                offset = state.committed if state.committed is not None else min(_held(consumer, tp), default=0)
                 log.warning("%s[%d]: no progress for %.0fs at offset %d below highwater %s; reading again from %d",
                             tp.topic, tp.partition, self.tracker.stall_after, offset, state.highwater, offset)
                 for message in unacked.get(tp, ()):
@@ -206,10 +205,40 @@ def _ack_delivered_only(self: Consumer, message: Any) -> bool:
     committed with no output (the README's scale-out loss). An untracked message never reached an agent;
     it is not acked here, so the commit stops in front of it and the seek after the rebalance reads it again."""
     if message.topic in _GUARDED and not message.tracked:
+        _held(self, message.tp).add(message.offset)
         for on_gap in _ON_GAP:
             on_gap(message.topic, 1)
         return False
-    return _ACK(self, message)
+    acked = _ACK(self, message)
+    if message.topic in _GUARDED:
+        _held(self, message.tp).discard(message.offset)
+    return acked
+
+
+_HELD: weakref.WeakKeyDictionary[Any, dict[Any, set[int]]] = weakref.WeakKeyDictionary()
+
+
+def _held(consumer: Consumer, tp: Any) -> set[int]:
+    """Offsets of ``tp`` this consumer declined to ack (never reached an agent) and has not acked since."""
+    return _HELD.setdefault(consumer, {}).setdefault(tp, set())
+
+
+def head_hole(consumer: Consumer, tp: Any) -> bool:
+    """Acked offsets of a guarded partition start after a record that is not processed: the one at the committed
+    offset (Faust's off-by-one, see ``_no_head_hole``) or one held back by ``_ack_delivered_only``, which also
+    covers a partition never committed yet (Faust then checks nothing at all)."""
+    acked = consumer._acked.get(tp)
+    if not acked:
+        return False
+    head, committed, gap = min(acked), consumer._committed_offset.get(tp), consumer._gap.get(tp)
+
+    def covered(offset: int) -> bool:  # an accepted hole
+        return gap is not None and gap.overlaps_point(offset)
+
+    if committed is not None and head > committed and not covered(committed):
+        return True
+    return any(offset < head and (committed is None or offset >= committed) and not covered(offset)
+               for offset in _HELD.get(consumer, {}).get(tp, ()))
 
 
 _NEW_OFFSET = Consumer._new_offset
@@ -223,11 +252,8 @@ def _no_head_hole(self: Consumer, tp: Any) -> int | None:
     article this way, ``committed_past`` true, no gap logged. For guarded topics the commit stays in front of
     such a record until it is acked (or accepted as a hole, which puts it in ``_gap``); the stall guard then
     reads it again."""
-    if tp.topic in _GUARDED:
-        acked = self._acked[tp]
-        committed = self._committed_offset[tp]
-        if acked and committed is not None and min(acked) > committed and not self._gap[tp].overlaps_point(committed):
-            return None
+    if tp.topic in _GUARDED and head_hole(self, tp):
+        return None
     return _NEW_OFFSET(self, tp)
 
 

@@ -49,7 +49,7 @@ async def log_end_offsets(bootstrap: str, partitions: Sequence[Any], reported: M
                 if highwater is not None:
                     out[probe[ktp]] = max(out[probe[ktp]], highwater)
                     pending.discard(ktp)
-        for ktp, tp in probe.items():
+        for tp in probe.values():
             if out[tp] != reported[tp]:
                 log.warning("%s[%d]: the broker reports end offset %d, the log ends at %d; recovering up to %d",
                             tp.topic, tp.partition, reported[tp], out[tp], out[tp])

@@ -28,6 +28,7 @@ from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTa
 from streams.nlp.mentions import Mention
 
 DYAD = frozenset({"RUS", "PRK"})
+SUBJECTIVE = {"supply", "support", "flow", "receive", "supplier_noun"}  # trigger nouns a demonym can qualify
 SUBJECT_SUPPLIES = {"supply", "supplier_noun", "flow", "support", "deploy", "deal", "train"}
 FAMILIES_BY_TRIGGER = {
     "supply": {"munitions", "technology", "personnel"},
@@ -40,7 +41,7 @@ FAMILIES_BY_TRIGGER = {
     "deal": {"munitions", "technology"},
     "train": {"personnel", "technology"},  # trainers pass on know-how; the trained personnel receive it
 }
-TRAINING = ItemEntry(word="training", item="military-technology", family="technology")
+TRAINING = ItemEntry(word="training", item="training", family="technology")
 # Words that open a sentence for closer reading: an item, or a verb that moves something. Support, use and
 # deal verbs ("nutzen", "Zusammenarbeit") only count next to an item word, so they are no hint alone.
 MOVES = {"supply", "flow", "receive", "train"}  # verbs that move an item by themselves
@@ -51,6 +52,8 @@ DETERMINERS = {
     "seinen", "seiner", "seine", "sein", "ihr", "ihre", "ihrem", "ihren", "ihres", "the", "a", "an", "its",
     "their", "his", "her", "la", "le", "les", "l'", "un", "une", "leur", "leurs", "son", "sa", "ses",
 }
+POSSESSIVES = {"sein", "seine", "seinem", "seinen", "seiner", "seines", "ihr", "ihre", "ihrem", "ihren", "ihrer",
+               "its", "their", "his", "her", "son", "sa", "ses", "leur", "leurs"}
 LINKS = {"für", "for", "pour", "und", "and", "et", "mit", "with", "avec", "von", "of", "de", "nach", "to", "à"}
 AND = {"und", "and", "et", "sowie", "&"}
 SUBORDINATORS = {"dass", "that", "que", "qu'", "ob", "whether", "wie", "how"}
@@ -207,8 +210,10 @@ class ClaimExtractor:
                       if m.country}
             previous = next((sp for k in range(s_index - 1, max(-1, s_index - 1 - CARRY_SENTENCES), -1)
                              if (sp := speaker_of(k)) is not None), None)
+            earlier = next((m.country for m in reversed(mentions[bisect_left(starts, window):bisect_left(
+                starts, sent.start)]) if m.country in DYAD), None)
             for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous,
-                                                        nearby):
+                                                        nearby, earlier):
                 if speaker:
                     speakers[s_index] = speaker
                 key = (claim.supplier, claim.recipient, claim.item)
@@ -236,7 +241,8 @@ class ClaimExtractor:
                  ) -> tuple[Mention | None, int]:
         """(speaker mention, start of the reported clause) for the trigger at ``t_idx``."""
         tags = tagged.tags
-        verbs = [i for i, t in enumerate(tags) if t.attribution == "speech" or t.speaker_cue]
+        verbs = [i for i, t in enumerate(tags) if t.attribution == "speech" or (t.speaker_cue and not any(
+            tags[k].cue == "passive" for k in range(max(0, i - 2), i)))]  # "X wird verdächtigt": X is accused
         before = [v for v in verbs if v < t_idx]
         if before:
             v = before[-1]
@@ -294,10 +300,17 @@ class ClaimExtractor:
         return entry.id, entry.name
 
     # -- what moves where ------------------------------------------------------------------------
-    def _parties(self, tagged: Tagged, mentions: list[Mention], first: int) -> list[Party]:
-        toks, items = tagged.tokens, tagged.items
+    def _parties(self, tagged: Tagged, mentions: list[Mention], first: int, earlier: str | None = None
+                 ) -> list[Party]:
+        toks, items, tags = tagged.tokens, tagged.items, tagged.tags
         out = []
         covered = set()
+        for i, tag in enumerate(tags):  # "seinem Verbündeten", "its ally", "son allié": the other side of the pair
+            if tag.cue == "relation" and i > 0 and toks[i - 1].lower_ in POSSESSIVES:
+                owner = next((m.country for m in reversed(mentions) if m.tok_start - first < i and m.country in DYAD),
+                             earlier)
+                if owner in DYAD:
+                    out.append(Party(next(iter(DYAD - {owner})), i, i + 1, "relation", None))
         for m in mentions:
             if not m.country or m.actor_type == "organization":
                 continue  # ministries and agencies speak; they do not send shells
@@ -310,7 +323,9 @@ class ClaimExtractor:
                 toks[0].lang_ == "fr" and (start - 1 in items or start - 2 in items))
             region = (end < len(toks) and tagged.tags[end].geo == "region") or (
                 start > 0 and tagged.tags[start - 1].geo == "region")  # "russischen Region", "région russe"
-            if m.kind == "demonym" and not attached and not region and not self._owns_target(tagged, start, end, m) and \
+            subjective = (end < len(toks) and tags[end].trigger in SUBJECTIVE) or (
+                start > 0 and toks[0].lang_ == "fr" and tags[start - 1].trigger in SUBJECTIVE)  # "russische Hilfe"
+            if m.kind == "demonym" and not attached and not region and not subjective and not self._owns_target(tagged, start, end, m) and \
                     not self._after_host_word(tagged, start) and \
                     self._marker_before(toks, tagged.tags, start) not in ("from", "to", "agent"):
                 continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
@@ -322,7 +337,8 @@ class ClaimExtractor:
         return out
 
     def _sentence_claims(self, sent: Span, tagged: Tagged, mentions: list[Mention], dyad_article: bool,
-                         previous: Mention | None, nearby: set[str]) -> list[tuple[Claim, Mention | None]]:
+                         previous: Mention | None, nearby: set[str], earlier: str | None = None
+                         ) -> list[tuple[Claim, Mention | None]]:
         tags, toks = tagged.tags, tagged.tokens
         n = len(toks)
         cues = {t.cue for t in tags if t.cue}
@@ -338,7 +354,7 @@ class ClaimExtractor:
         prohibited = [i for i, t in enumerate(tags) if t.cue == "prohibition"]
         exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
-        all_parties = [p for p in self._parties(tagged, mentions, first)
+        all_parties = [p for p in self._parties(tagged, mentions, first, earlier)
                        if not (p.kind == "demonym" and {p.end, p.start - 1, p.start - 2} & enemies)]
         sources = self._sources(tagged, all_parties)
         for p in all_parties:  # "selon les militaires sud-coréens": the source's people are no item
@@ -346,6 +362,7 @@ class ClaimExtractor:
                 for k in (p.end, p.start - 1, p.start - 2):
                     items.pop(k, None)
         out: list[tuple[Claim, Mention | None]] = []
+        swapped: set[int] = set()  # ids of claims read the other way round from an exchange clause
         for idx, item in sorted(items.items()):
             in_exchange = exchange is not None and exchange[0] < idx < exchange[1]
             trigger = self._trigger_for(tags, idx, item, exchange)
@@ -367,7 +384,8 @@ class ClaimExtractor:
                     item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
             if any(0 <= min(t_idx, idx) - h <= 6 for h in prohibited):
                 continue  # "ein Verbot, Raketentechnologie an Nordkorea zu verkaufen": sanctions, not a claim
-            if item.programme and abs(t_idx - idx) > 10:
+            if item.programme and (abs(t_idx - idx) > 10 or (kind == "flow" and any(
+                    tags[k].marker in ("to", "location") for k in range(max(0, idx - 3), idx)))):
                 continue  # "... shipped weapons ..., the North for its banned weapons programmes"
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
@@ -388,6 +406,12 @@ class ClaimExtractor:
                 direction = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items), nearby,
                                           at_war)
             supplier, recipient, basis = direction
+            if supplier is None and dyad_article and earlier and kind in SUBJECT_SUPPLIES and recipient != earlier and \
+                    any(tags[k].cue == "pronoun" for k in range(max(0, t_idx - 3), min(n, t_idx + 3))) and \
+                    not any(p.start < t_idx for p in parties):
+                supplier = earlier  # "Zuletzt entsandte es Soldaten": the state of the sentence before
+                recipient = recipient or next(iter(DYAD - {earlier}))
+                basis = "pronoun"
             own = next((p.country for p in all_parties if p.kind == "demonym" and item.family == "personnel"
                         and idx in (_item_after(toks, tags, tagged.items, p.end), p.start - 1, p.start - 2)), None)
             if own and supplier and own != supplier:
@@ -410,21 +434,28 @@ class ClaimExtractor:
             modality = self._modality(tags, cues, t_idx, idx)
             if modality == "assertion" and (claimant is not None or any(t.attribution for t in tags)):
                 modality = "allegation"  # "..., the report said": attributed, so not a plain fact
-            out.append((Claim(
+            claim = Claim(
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",
                 family=item.family or "munitions", modality=modality,
-                claimant=claimant_id, claimant_name=claimant_name,
-                quantity=self._quantity(sent, toks[idx].idx), confidence=self.confidence.of(basis, kind, f"{supplier}>{recipient}:{item.family}", item.item or ""),
+                claimant=claimant_id, claimant_name=claimant_name, quantity=self._quantity(sent, toks[idx].idx),
+                confidence=self.confidence.of(basis, kind, f"{supplier}>{recipient}:{item.family}", item.item or ""),
                 evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char),
-            ), speaker))
+            )
+            if in_exchange:
+                swapped.add(id(claim))
+            out.append((claim, speaker))
+        moved = {(c.supplier, c.recipient) for c, _ in out if c.family == "personnel"}
+        out = [(c, s) for c, s in out if not (c.item == TRAINING.item and (c.supplier, c.recipient) in moved)]
         specific = {(c.supplier, c.recipient, c.family) for c, _ in out if c.item not in GENERIC_ITEMS}
         out = [(c, s) for c, s in out if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
         # One clause does not move one family both ways (an exchange moves two families): keep the better reading.
         best: dict[tuple, float] = {}
         for c, _ in out:
+            if id(c) in swapped:
+                continue
             key = (frozenset((c.supplier, c.recipient)), c.family)
             best[key] = max(best.get(key, 0.0), c.confidence)
-        return [(c, s) for c, s in out if c.supplier is None or
+        return [(c, s) for c, s in out if c.supplier is None or id(c) in swapped or
                 c.confidence >= best[(frozenset((c.supplier, c.recipient)), c.family)]]
 
     @staticmethod
@@ -434,7 +465,7 @@ class ClaimExtractor:
         for idx, item in sorted(tagged.items.items()):
             if item.family != "technology" or item.programme:
                 continue
-            for j in range(idx + 1, min(idx + 6, len(tagged.tokens))):
+            for j in range(idx + 1, min(idx + 9, len(tagged.tokens))):
                 tag = tagged.tags[j]
                 if tag.marker == "exchange" or (tag.trigger and tag.trigger != "support") or (
                         tagged.tokens[j].is_punct and tagged.tokens[j].text != ","):
@@ -455,7 +486,8 @@ class ClaimExtractor:
         if at is None:
             return None
         end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", "–", "—"}
-                    or (tagged.tags[i].trigger not in (None, "deal") and i > at + 1)), n)
+                    or (tagged.tags[i].trigger not in (None, "deal") and i > at + 1
+                        and not (i + 1 < n and tagged.tags[i + 1].marker == "from"))), n)  # "die Entsendung von"
         if not any(at < i < end for i in items):
             return None  # "in return, Russia ..." qualifies the whole clause
         return at, end
@@ -544,13 +576,33 @@ class ClaimExtractor:
             if any(tags[i].marker == "target" or toks[i].lower_ in AGAINST
                    for i in range(max(0, p.start - 3), p.start)):
                 continue  # "Krieg gegen die Ukraine", "invasion of Ukraine": the target, not a party
+            if p.kind == "demonym" and p.mention is not None:
+                noun = p.end if p.end < len(toks) and tags[p.end].trigger in SUBJECTIVE else (
+                    p.start - 1 if p.start > 0 and german is False and tags[p.start - 1].trigger in SUBJECTIVE else None)
+                if noun is not None and not items.get(p.end):
+                    if tags[noun].trigger == "receive":
+                        role.recipient = 2  # "russische Käufe"
+                    else:
+                        role.supplier = 2  # "Russian help", "russische Lieferungen", "l'aide russe"
+                    continue
+            sup = next((k for k in range(p.start - 1, max(-1, p.start - 4), -1) if tags[k].trigger == "support"), None)
+            if sup is not None and sup > 0 and tags[sup - 1].marker == "to" and all(
+                    t.lower_ in DETERMINERS or tags[sup + 1 + j].marker == "to"
+                                       for j, t in enumerate(toks[sup + 1:p.start])):
+                role.recipient = 2  # "zur Unterstützung Russlands", "to support Russia": the side supported
+                continue
             marker = self._marker_before(toks, tags, p.start)
+            if marker == "to" and kind in SUBJECT_SUPPLIES and self._word_before(toks, tags, p.start) in (
+                    "for", "pour") and t_idx in (p.end + 1, p.end + 2) and all(
+                    t.lower_ in GENITIVE or t.lower_ == "to" for t in toks[p.end:t_idx]):
+                role.supplier = max(role.supplier, 1)  # "la possibilité pour Moscou de transférer"
+                continue
             if marker == "onto":
                 if kind == "use":
                     continue  # "Raketen auf die Ukraine abgefeuert": the target
                 marker = None
-            if marker == "agent" and any(tags[k].trigger in ("use", "receive") for k in range(max(0, p.start - 4),
-                                                                                              p.start)):
+            if marker == "agent" and next((tags[k].trigger for k in range(p.start - 1, max(-1, p.start - 5), -1)
+                                           if tags[k].trigger), None) in ("use", "receive"):
                 role.recipient = 2  # "obus utilisés par l'armée russe": who uses them got them
                 continue
             if kind == "supplier_noun" and p.end < t_idx <= p.end + 5 and (
@@ -594,6 +646,14 @@ class ClaimExtractor:
                     role.recipient = 2
                 continue
             if marker in ("location", "with"):
+                continue
+            with_at = next((k for k in range(p.end, min(p.end + 8, len(toks))) if tags[k].marker == "with"), None)
+            if kind == "support" and with_at is not None and with_at > p.end and (
+                    t_idx > with_at or 0 < p.start - t_idx <= 2) and any(
+                    i in items for i in range(with_at + 1, min(with_at + 5, len(toks)))) and not any(
+                    p.end < q.start < with_at and not any(tags[k].marker == "target" for k in range(q.start - 3, q.start))
+                    for q in parties):
+                role.recipient = 2  # "Russland in dessen Angriffskrieg gegen die Ukraine mit Waffen zu unterstützen"
                 continue
             if kind in ("supply", "supplier_noun", "support") and (german or 0 < p.start - t_idx <= 2) and \
                     p.end < len(toks) and \

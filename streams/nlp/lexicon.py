@@ -15,7 +15,8 @@ from streams.nlp.data_files import DATA_DIR, load_yaml
 TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "support", "deploy", "deal", "train"]
 MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between", "onto", "host"]
 CueKind = Literal["denial", "confirmation", "allegation", "suspicion", "concern", "intent", "hypothetical",
-                  "conditional", "proposal", "self", "negation", "history", "prohibition"]
+                  "conditional", "proposal", "self", "negation", "history", "prohibition", "passive",
+                  "pronoun", "relation"]
 AttributionKind = Literal["according", "speech"]
 GeoKind = Literal["border", "region"]
 

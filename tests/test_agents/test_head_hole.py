@@ -8,6 +8,10 @@ from intervaltree import Interval, IntervalTree
 from streams import redelivery
 from streams.redelivery import PartitionState, StallTracker, _no_head_hole
 
+class FakeConsumer(SimpleNamespace):
+    __hash__ = object.__hash__  # a weak-referenceable, hashable stand-in for Faust's Consumer
+
+
 TP = namedtuple("TP", "topic partition")("guarded.raw", 3)
 
 
@@ -15,7 +19,7 @@ def consumer(acked: list[int], committed: int | None, gap: Interval | None = Non
     gaps = defaultdict(IntervalTree)
     if gap is not None:
         gaps[TP].add(gap)
-    return SimpleNamespace(_acked={TP: acked}, _committed_offset={TP: committed}, _gap=gaps,
+    return FakeConsumer(_acked={TP: acked}, _committed_offset={TP: committed}, _gap=gaps,
                            _acked_index=defaultdict(set))
 
 
@@ -34,3 +38,15 @@ def test_the_guard_rereads_a_head_hole_under_steady_traffic():
                                head_hole=True)
         actions.append(tracker.observe("tp", state, float(second)))
     assert redelivery.Action.REREAD in actions
+
+
+def test_a_record_held_back_before_the_first_commit_holds_the_commit(monkeypatch):
+    """A partition never committed: Faust checks nothing; a record that never reached an agent must still stop
+    the commit (the soak lost offsets 52-56 of two partitions this way while the first workers joined)."""
+    monkeypatch.setattr(redelivery, "_GUARDED", {"guarded.raw"})
+    c = consumer([53, 54, 55], None)
+    redelivery._held(c, TP).add(52)
+    assert redelivery.head_hole(c, TP) and _no_head_hole(c, TP) is None
+    redelivery._held(c, TP).discard(52)  # acked after a re-read
+    c._acked[TP] = [52, 53, 54, 55]
+    assert not redelivery.head_hole(c, TP) and _no_head_hole(c, TP) == 56
