@@ -78,8 +78,8 @@ def create_app(cfg: Settings) -> faust.App:
     # crashes with ConsistencyError when they are higher. The local broker under-reports end offsets after
     # batched produces (FAUST_PITFALLS.md): a worker that got a changelog partition back after a rebalance
     # crashed ("persisted offset 191 > highwater 190"), several times per `newsmon soak` run. With the
-    # in-memory store the check guards nothing a fresh worker would not redo, and alerting does not rest on
-    # an exact recovery (a redelivered article restates its alert from the table).
+    # in-memory store the check guards nothing a fresh worker would not redo. Changelog recovery reads to the
+    # end of the log anyway (``_changelog_highwaters``), and a redelivered article restates its alert.
     app.conf.recovery_consistency_check = False
     return app
 

@@ -179,6 +179,10 @@ async def _hold_gaps(self: Consumer, tp: Any, offset_from: int, offset_to: int) 
         return
     log.info("%s[%d]: offsets %d-%d skipped by the fetcher; held back, not acked",
              tp.topic, tp.partition, offset_from, offset_to)
+    # Faust passes the offset of the record it is delivering as ``offset_to``; the ones before it arrive later
+    # (a prefetched later batch came first) and are then dropped as "older than the last read". They stop
+    # the commit until they are acked, even on a partition never committed (see ``head_hole``).
+    _held(self, tp).update(range(offset_from, offset_to))
     for on_gap in _ON_GAP:
         on_gap(tp.topic, offset_to - offset_from + 1)
 

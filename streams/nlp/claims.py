@@ -277,7 +277,7 @@ class ClaimExtractor:
                                                                   between[-1].text != ",")
             if 0 <= v - end <= 8 and not inverted and not crosses:
                 rank = v - end
-            elif 0 < start - v <= 4 and speech and not any(
+            elif 0 < start - v <= 4 and speech and (inverted or tagged.tags[v].cue != "allegation") and not any(
                     t.is_punct or t.lower_ in SUBORDINATORS for t in tagged.tokens[v + 1:start]):
                 rank = start - v + 1 - (10 if inverted else 0)  # "..., berichtete Interfax"
             else:
@@ -342,8 +342,7 @@ class ClaimExtractor:
         tags, toks = tagged.tags, tagged.tokens
         n = len(toks)
         cues = {t.cue for t in tags if t.cue}
-        if "proposal" in cues:
-            return []  # a commentator's proposal is not a claim that something moves
+        proposals = [i for i, t in enumerate(tags) if t.cue == "proposal"]
         if "history" in cues and not RECENT_YEAR.search(sent.text):
             return []
         first = sent.start
@@ -352,6 +351,7 @@ class ClaimExtractor:
             tags[k].marker == "target" for k in range(max(0, i - 3), i))}  # "against Ukrainian forces"
         items = {i: it for i, it in self._absorb(tagged).items() if i not in tagged.hosts and i not in enemies}
         prohibited = [i for i, t in enumerate(tags) if t.cue == "prohibition"]
+        breaks = [i for i, t in enumerate(toks) if t.text in (":", ";")]  # clauses that share no parties
         exchange = self._exchange_region(tagged, items)
         hypothetical = [i for i, t in enumerate(tags) if t.cue == "hypothetical"]
         all_parties = [p for p in self._parties(tagged, mentions, first, earlier)
@@ -382,10 +382,12 @@ class ClaimExtractor:
                     kind = "deploy"  # "North Korean soldiers trained in Russia": troops in Russia, not know-how
                 else:
                     item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
+            if any(h < t_idx and not any(h < p.start < t_idx for p in all_parties) for h in proposals):
+                continue  # a commentator's proposal ("suggested sending shells"), not "suggesting X supplies"
             if any(0 <= min(t_idx, idx) - h <= 6 for h in prohibited):
                 continue  # "ein Verbot, Raketentechnologie an Nordkorea zu verkaufen": sanctions, not a claim
             if item.programme and (abs(t_idx - idx) > 10 or (kind == "flow" and any(
-                    tags[k].marker in ("to", "location") for k in range(max(0, idx - 3), idx)))):
+                    tags[k].marker in ("to", "location") for k in range(max(0, idx - 5), idx)))):
                 continue  # "... shipped weapons ..., the North for its banned weapons programmes"
             if any(min(t_idx, idx) - 10 <= h < min(t_idx, idx) for h in hypothetical):
                 continue
@@ -395,9 +397,12 @@ class ClaimExtractor:
             if kind != "receive" and any(tags[i].cue == "self" for i in range(t_idx + 1, min(n, t_idx + 6))):
                 continue  # "pour en équiper sa propre armée" (but "Know-how bekommen, um die eigene ...")
             speaker, clause = self._speaker(tagged, mentions, first, t_idx)
+            lo, hi = min(t_idx, idx), max(t_idx, idx)
+            opens = max((k for k in breaks if k < lo), default=-1)  # "... wäre nicht: Nordkorea stellt Russland ..."
+            closes = min((k for k in breaks if k > hi), default=n)
             parties = [p for p in all_parties
                        if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")
-                       and p.start not in sources]
+                       and p.start not in sources and opens < p.start < closes]
             if in_exchange and exchange is not None:
                 direction = self._exchange_direction(tagged, items, parties, idx, exchange, dyad_article)
             else:
@@ -406,6 +411,8 @@ class ClaimExtractor:
                 direction = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items), nearby,
                                           at_war)
             supplier, recipient, basis = direction
+            if not in_exchange and all(roles.get(c) is not None and roles[c].counterpart for c in DYAD):
+                supplier = recipient = None  # "Waffentransfers zwischen Russland und Nordkorea"
             if supplier is None and dyad_article and earlier and kind in SUBJECT_SUPPLIES and recipient != earlier and \
                     any(tags[k].cue == "pronoun" for k in range(max(0, t_idx - 3), min(n, t_idx + 3))) and \
                     not any(p.start < t_idx for p in parties):
@@ -473,7 +480,7 @@ class ClaimExtractor:
                 other = items.get(j)
                 if other is None or other.family == "technology":
                     continue
-                if not any(tagged.tags[k].marker == "to" for k in range(idx + 1, j)):
+                if not any(tagged.tags[k].marker in ("to", "location") for k in range(idx + 1, j)):
                     break
                 items[j] = ItemEntry(word=other.word, phrase=other.phrase, family="technology",
                                      item=TECH_OF.get(other.item or "", "military-technology"))
@@ -485,7 +492,8 @@ class ClaimExtractor:
         at = next((i for i, t in enumerate(tagged.tags) if t.marker == "exchange"), None)
         if at is None:
             return None
-        end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", "–", "—"}
+        end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", ":", "–", "—"}
+                    or (tagged.tags[i].marker == "with" and i > at + 1)
                     or (tagged.tags[i].trigger not in (None, "deal") and i > at + 1
                         and not (i + 1 < n and tagged.tags[i + 1].marker == "from"))), n)  # "die Entsendung von"
         if not any(at < i < end for i in items):
@@ -587,7 +595,8 @@ class ClaimExtractor:
                     continue
             sup = next((k for k in range(p.start - 1, max(-1, p.start - 4), -1) if tags[k].trigger == "support"), None)
             if sup is not None and sup > 0 and tags[sup - 1].marker == "to" and all(
-                    t.lower_ in DETERMINERS or tags[sup + 1 + j].marker == "to"
+                    t.lower_ in DETERMINERS or tags[sup + 1 + j].marker == "to" or (
+                        sup + 1 + j in items and items[sup + 1 + j].family == "personnel")
                                        for j, t in enumerate(toks[sup + 1:p.start])):
                 role.recipient = 2  # "zur Unterstützung Russlands", "to support Russia": the side supported
                 continue
@@ -601,6 +610,13 @@ class ClaimExtractor:
                 if kind == "use":
                     continue  # "Raketen auf die Ukraine abgefeuert": the target
                 marker = None
+            if marker == "from" and not german and p.start in (t_idx + 2, t_idx + 3) and toks[t_idx + 1].lower_ in \
+                    GENITIVE and p.end < len(toks) and tags[p.end].marker == "location" and kind == "supply":
+                role.recipient = 2  # "l'approvisionnement de Moscou en armes": Moscow is supplied
+                continue
+            if marker == "from" and p.kind == "demonym" and _item_after(toks, tags, items, p.end) is None and (
+                    p.end < len(toks) and tags[p.end].geo == "region"):
+                continue  # "von der russischen Pazifikküste": a place on the way
             if marker == "agent" and next((tags[k].trigger for k in range(p.start - 1, max(-1, p.start - 5), -1)
                                            if tags[k].trigger), None) in ("use", "receive"):
                 role.recipient = 2  # "obus utilisés par l'armée russe": who uses them got them
@@ -648,8 +664,12 @@ class ClaimExtractor:
             if marker in ("location", "with"):
                 continue
             with_at = next((k for k in range(p.end, min(p.end + 8, len(toks))) if tags[k].marker == "with"), None)
-            if kind == "support" and with_at is not None and with_at > p.end and (
-                    t_idx > with_at or 0 < p.start - t_idx <= 2) and any(
+            object_first = t_idx > with_at if with_at is not None else False
+            if object_first and german:  # "Russland mit Waffen zu unterstützen", "wird ... mit ... versorgt"
+                object_first = toks[t_idx - 1].lower_ == "zu" or "zu" in toks[t_idx].lower_[2:] or any(
+                    t.cue == "passive" for t in tags[:t_idx])
+            if kind in ("support", "supply") and with_at is not None and with_at > p.end and (
+                    object_first or 0 < p.start - t_idx <= 2) and any(
                     i in items for i in range(with_at + 1, min(with_at + 5, len(toks)))) and not any(
                     p.end < q.start < with_at and not any(tags[k].marker == "target" for k in range(q.start - 3, q.start))
                     for q in parties):
@@ -822,7 +842,8 @@ class ClaimExtractor:
                 stop = max(i - 5, -1)  # "par le régime de Kim Jong-un": look past the government word
                 continue
             if tags[i].marker:
-                if toks[i].lower_ in GENITIVE and i > 0 and tags[i - 1].geo == "region":
+                if toks[i].lower_ in GENITIVE and i > 0 and (tags[i - 1].geo == "region" or tags[i - 1].marker in (
+                        "location", "to")):  # "dans la région de", "dans des centres": no genitive
                     continue  # "dans la région de Koursk": look past the region noun
                 if toks[i].lower_ in GENITIVE and toks[0].lang_ == "fr" and i > 0 and not (
                         tags[i - 1].item or tags[i - 1].trigger or tags[i - 1].marker not in (None, "onto")):

@@ -8,6 +8,7 @@ from intervaltree import Interval, IntervalTree
 from streams import redelivery
 from streams.redelivery import PartitionState, StallTracker, _no_head_hole
 
+
 class FakeConsumer(SimpleNamespace):
     __hash__ = object.__hash__  # a weak-referenceable, hashable stand-in for Faust's Consumer
 
@@ -50,3 +51,14 @@ def test_a_record_held_back_before_the_first_commit_holds_the_commit(monkeypatch
     redelivery._held(c, TP).discard(52)  # acked after a re-read
     c._acked[TP] = [52, 53, 54, 55]
     assert not redelivery.head_hole(c, TP) and _no_head_hole(c, TP) == 56
+
+
+def test_offsets_the_fetcher_skipped_hold_the_commit_until_acked(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(redelivery, "_GUARDED", {"guarded.raw"})
+    c = consumer([40, 41, 42, 43], None)
+    asyncio.run(redelivery._hold_gaps(c, TP, 44, 47))  # 47 is being delivered, 44-46 were not
+    c._acked[TP] += [47, 48]
+    assert _no_head_hole(c, TP) == 44  # the run before the hole
+    assert redelivery.head_hole(c, TP) and _no_head_hole(c, TP) is None
