@@ -132,3 +132,91 @@ def render_memory(result: dict) -> str:
     for s in result["samples"]:
         lines.append("  ".join(f"{'-' if s.get(k) is None else s.get(k):>12}" for k in keys))
     return "\n".join(lines)
+
+
+def _traced(fn: Callable[[], object]) -> int:
+    """Bytes still allocated after ``fn`` (and a collection): what it left in long-lived structures."""
+    import tracemalloc
+
+    before = tracemalloc.get_traced_memory()[0]
+    fn()
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0] - before
+
+
+def _feed(nlp: Any, text: str, pipe: Any, lemmatizer: Any) -> None:
+    """One component on a doc of fresh words, in a memory zone (so only what the component keeps remains)."""
+    with nlp.memory_zone():
+        doc = nlp.make_doc(text)
+        if lemmatizer is not None and pipe is not lemmatizer:
+            doc = lemmatizer(doc)  # topics read lemmas
+        pipe(doc)
+
+
+def bounds(processor: Any, sample: int = 1_000) -> dict[str, dict[str, float]]:
+    """Every size bound at its production cap: entries, bytes per entry (measured by feeding ``sample`` fresh
+    words through the real code under tracemalloc) and MB when full. A bound whose MB sum stays well under
+    the process's RSS cannot make RSS drift by more than that sum, however long the run."""
+    import random
+    import tracemalloc
+    from datetime import UTC, datetime, timedelta
+    from functools import lru_cache, partial
+
+    from streams.alerting.duplicates import DuplicateIndex
+    from streams.bench.corpus import _word
+    from streams.nlp import fingerprint
+    from streams.nlp.bounded import BoundedCache
+
+    def row(entries: int, grew: int, added: int) -> dict[str, float]:
+        per = grew / max(1, added)
+        return {"entries": entries, "bytes_per_entry": round(per), "mb_full": round(entries * per / 2**20, 2)}
+
+    out: dict[str, dict[str, float]] = {}
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        base = 7_000_000
+        for n, (lang, nlp) in enumerate(sorted(processor.analyzer._nlps.items())):
+            words = [_word(base + n * sample + k) for k in range(sample)]
+            text = " ".join(w.capitalize() if k % 3 == 0 else w for k, w in enumerate(words))
+            pipes = dict(nlp.pipeline)
+            with nlp.memory_zone():  # the first zone of a pipeline allocates for good; not a cache's cost
+                nlp.make_doc(text)
+            for name, key, attr in (("newsmon_lemmatizer", "lemma_cache", "cache"),
+                                    ("newsmon_actors", "actor_word_cache", "_facts"),
+                                    ("newsmon_topics", "topic_word_cache", "_cache")):
+                pipe = pipes.get(name)
+                if pipe is None:
+                    continue
+                kept = getattr(pipe, attr)  # measured on an empty cache of the same size, then put back
+                setattr(pipe, attr, BoundedCache(kept.size))
+                try:
+                    grew = _traced(partial(_feed, nlp, text, pipe, pipes.get("newsmon_lemmatizer")))
+                    out[f"{lang}.{key}"] = row(2 * kept.size, grew, len(getattr(pipe, attr)))
+                finally:
+                    setattr(pipe, attr, kept)
+            lexicon = pipes["newsmon_claims"].lexicon
+            kept_tag = lexicon.tag
+            lexicon.tag = tag = lru_cache(maxsize=kept_tag.cache_info().maxsize)(lexicon._tag)
+            try:
+                grew = _traced(lambda tag=tag, words=words: [tag(w.upper().lower()) for w in words])  # new str keys, as token.lower_
+                out[f"{lang}.claim_word_cache"] = row(tag.cache_info().maxsize, grew, tag.cache_info().currsize)
+            finally:
+                lexicon.tag = kept_tag
+        kept = fingerprint._word_hashes
+        fingerprint._word_hashes = BoundedCache(kept.size)
+        try:
+            words = [_word(base - 1 - k) for k in range(sample)]
+            grew = _traced(partial(fingerprint.simhash, " ".join(words)))
+            out["simhash_word_cache"] = row(2 * kept.size, grew, len(fingerprint._word_hashes))
+        finally:
+            fingerprint._word_hashes = kept
+        index, rng, t = DuplicateIndex(), random.Random(0), datetime(2026, 1, 1, tzinfo=UTC)
+        grew = _traced(lambda: [index.check_and_add(f"bounds-0-{k}", f"{rng.getrandbits(64):016x}",
+                                                    t + timedelta(seconds=k)) for k in range(sample)])
+        out["duplicate_index"] = row(processor.duplicates.max_entries, grew, len(index))
+    finally:
+        if started:
+            tracemalloc.stop()
+    return out

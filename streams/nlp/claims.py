@@ -360,7 +360,8 @@ class ClaimExtractor:
         for p in all_parties:  # "selon les militaires sud-coréens": the source's people are no item
             if p.start in sources and p.kind == "demonym":
                 for k in (p.end, p.start - 1, p.start - 2):
-                    items.pop(k, None)
+                    if any(tags[j].attribution == "according" for j in range(max(0, k - 3), k)):
+                        items.pop(k, None)
         out: list[tuple[Claim, Mention | None]] = []
         swapped: set[int] = set()  # ids of claims read the other way round from an exchange clause
         for idx, item in sorted(items.items()):
@@ -382,7 +383,8 @@ class ClaimExtractor:
                     kind = "deploy"  # "North Korean soldiers trained in Russia": troops in Russia, not know-how
                 else:
                     item = TRAINING  # "Russian instructors trained North Korean personnel": know-how moves
-            if any(h < t_idx and not any(h < p.start < t_idx for p in all_parties) for h in proposals):
+            if any(h < t_idx and not (toks[h - 1].text == "," and any(h < p.start < t_idx for p in all_parties))
+                   for h in proposals):
                 continue  # a commentator's proposal ("suggested sending shells"), not "suggesting X supplies"
             if any(0 <= min(t_idx, idx) - h <= 6 for h in prohibited):
                 continue  # "ein Verbot, Raketentechnologie an Nordkorea zu verkaufen": sanctions, not a claim
@@ -733,7 +735,7 @@ class ClaimExtractor:
         ordered = sorted(parties, key=lambda p: p.start)
         out: set[int] = set()
         for a, tag in enumerate(tags):
-            if tag.attribution != "according":
+            if tag.attribution != "according" or (a + 1 < len(tags) and tags[a + 1].cue == "relative"):
                 continue
             if toks[a].lower_ == "zufolge":  # "Budanow zufolge", "der Ukraine zufolge", not "Russland einem Bericht zufolge"
                 group = [p for p in ordered if 0 <= a - p.end <= 2 and all(t.lower_ in DETERMINERS for t in toks[p.end:a])]

@@ -16,7 +16,7 @@ TriggerKind = Literal["supply", "supplier_noun", "flow", "receive", "use", "supp
 MarkerKind = Literal["exchange", "target", "to", "from", "agent", "location", "with", "between", "onto", "host"]
 CueKind = Literal["denial", "confirmation", "allegation", "suspicion", "concern", "intent", "hypothetical",
                   "conditional", "proposal", "self", "negation", "history", "prohibition", "passive",
-                  "pronoun", "relation"]
+                  "pronoun", "relation", "relative"]
 AttributionKind = Literal["according", "speech"]
 GeoKind = Literal["border", "region"]
 
@@ -140,7 +140,7 @@ class CompiledLexicon:
         q = lexicon.quantities
         self.quantity_re = re.compile(
             rf"(?<!\w)(?:{q.number}|{q.vague})(?:\s+\w+){{0,3}}?\s*(?:{q.units})?", re.IGNORECASE)
-        self.tag = lru_cache(maxsize=100_000)(self._tag)
+        self.tag = lru_cache(maxsize=20_000)(self._tag)
         self.places = {name.casefold(): code for code, names in lexicon.places.items() for name in names}
 
     def _first(self, section: str, word: str):  # noqa: ANN202
