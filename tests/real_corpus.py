@@ -249,9 +249,9 @@ def summary(excerpts: list[Excerpt]) -> str:
     return "\n".join(rows)
 
 
-def hydrate(sources: list[Path], out_dir: Path = HYDRATED) -> int:
+def hydrate(sources: list[Path], out_dir: Path = HYDRATED, labels_dir: Path = REAL) -> int:
     """Match fetched texts to labels by URL and hash; write the labelled texts that match."""
-    labels = load_labels()
+    labels = load_labels(labels_dir)
     by_url: dict[str, list[str]] = {}
     for path in _jsonl_files(sources):
         for line in path.read_bytes().splitlines():

@@ -173,8 +173,6 @@ def conditions_met(rule: Rule, claim: Claim, article: EnrichedArticle) -> list[s
     matched = _direction(rule, claim)
     if matched is None:
         return None
-    if rule.min_confidence:
-        matched.append(f"confidence {claim.confidence:.2f} >= {rule.min_confidence:.2f}")
     if rule.parties:
         if not set(rule.parties) <= set(claim.parties):
             return None
@@ -192,4 +190,6 @@ def conditions_met(rule: Rule, claim: Claim, article: EnrichedArticle) -> list[s
             if not hits:
                 return None
             matched.append(f"{label} {', '.join(hits)} in {_listing(wanted)}")
+    if rule.min_confidence:
+        matched.append(f"confidence {claim.confidence:.2f} >= {rule.min_confidence:.2f}")
     return matched

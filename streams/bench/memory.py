@@ -114,6 +114,8 @@ def run_memory(n: int, seed: int = 0, every: int | None = None, mode: str = "rea
     if 5_000 in at and n > 5_000:
         result["rss_mb_at_5000"] = at[5_000]["rss_mb"]
         result["rss_end_over_5000"] = round(last["rss_mb"] / at[5_000]["rss_mb"], 3)
+    result["bounds"] = bounds(processor)
+    result["bounds_mb_full"] = round(sum(row["mb_full"] for row in result["bounds"].values()), 1)
     return result
 
 
@@ -126,6 +128,9 @@ def render_memory(result: dict) -> str:
         lines.append(f"RSS after 5,000: {result['rss_mb_at_5000']} MB; end / 5,000: {result['rss_end_over_5000']}")
     lines.append("strings slope per 10,000: " + ", ".join(
         f"{k} {v}" for k, v in result["strings_slope_per_10k"].items()))
+    if "bounds" in result:
+        lines.append(f"bounds, all full: {result['bounds_mb_full']} MB (entries x bytes per entry, measured): "
+                     + ", ".join(f"{k} {v['entries']:,}x{v['bytes_per_entry']} B" for k, v in result["bounds"].items()))
     keys = [k for k in result["samples"][-1] if k not in ("seconds",)]
     lines.append("")
     lines.append("  ".join(f"{k:>12}" for k in keys))
@@ -200,7 +205,8 @@ def bounds(processor: Any, sample: int = 1_000) -> dict[str, dict[str, float]]:
             kept_tag = lexicon.tag
             lexicon.tag = tag = lru_cache(maxsize=kept_tag.cache_info().maxsize)(lexicon._tag)
             try:
-                grew = _traced(lambda tag=tag, words=words: [tag(w.upper().lower()) for w in words])  # new str keys, as token.lower_
+                # new str keys, as token.lower_ makes them
+                grew = _traced(lambda tag=tag, words=words: [tag(w.upper().lower()) for w in words])
                 out[f"{lang}.claim_word_cache"] = row(tag.cache_info().maxsize, grew, tag.cache_info().currsize)
             finally:
                 lexicon.tag = kept_tag

@@ -241,8 +241,9 @@ class ClaimExtractor:
                  ) -> tuple[Mention | None, int]:
         """(speaker mention, start of the reported clause) for the trigger at ``t_idx``."""
         tags = tagged.tags
-        verbs = [i for i, t in enumerate(tags) if t.attribution == "speech" or (t.speaker_cue and not any(
-            tags[k].cue == "passive" for k in range(max(0, i - 2), i)))]  # "X wird verdächtigt": X is accused
+        verbs = [i for i, t in enumerate(tags) if t.attribution == "speech" or (t.speaker_cue and not (
+            t.cue in ("allegation", "suspicion") and any(tags[k].cue == "passive" for k in range(max(0, i - 2), i))))]
+        # "X wird verdächtigt", "X is accused of": X is the accused, not who speaks ("X is concerned" still speaks)
         before = [v for v in verbs if v < t_idx]
         if before:
             v = before[-1]
@@ -325,7 +326,8 @@ class ClaimExtractor:
                 start > 0 and tagged.tags[start - 1].geo == "region")  # "russischen Region", "région russe"
             subjective = (end < len(toks) and tags[end].trigger in SUBJECTIVE) or (
                 start > 0 and toks[0].lang_ == "fr" and tags[start - 1].trigger in SUBJECTIVE)  # "russische Hilfe"
-            if m.kind == "demonym" and not attached and not region and not subjective and not self._owns_target(tagged, start, end, m) and \
+            if m.kind == "demonym" and not (attached or region or subjective) and \
+                    not self._owns_target(tagged, start, end, m) and \
                     not self._after_host_word(tagged, start) and \
                     self._marker_before(toks, tagged.tags, start) not in ("from", "to", "agent"):
                 continue  # "russischen Präsidenten", "ukrainischen Geheimdienstes": no role
@@ -413,7 +415,8 @@ class ClaimExtractor:
                 direction = self._resolve(roles, kind, dyad_article, self._implicit_recipient(tagged, items), nearby,
                                           at_war)
             supplier, recipient, basis = direction
-            if not in_exchange and all(roles.get(c) is not None and roles[c].counterpart for c in DYAD):
+            if not in_exchange and all(roles.get(c) is not None and roles[c].counterpart for c in DYAD) and not any(
+                    r.supplier == 2 or r.recipient == 2 for r in roles.values()):
                 supplier = recipient = None  # "Waffentransfers zwischen Russland und Nordkorea"
             if supplier is None and dyad_article and earlier and kind in SUBJECT_SUPPLIES and recipient != earlier and \
                     any(tags[k].cue == "pronoun" for k in range(max(0, t_idx - 3), min(n, t_idx + 3))) and \
@@ -456,7 +459,8 @@ class ClaimExtractor:
         moved = {(c.supplier, c.recipient) for c, _ in out if c.family == "personnel"}
         out = [(c, s) for c, s in out if not (c.item == TRAINING.item and (c.supplier, c.recipient) in moved)]
         specific = {(c.supplier, c.recipient, c.family) for c, _ in out if c.item not in GENERIC_ITEMS}
-        out = [(c, s) for c, s in out if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
+        out = [(c, s) for c, s in out
+               if c.item not in GENERIC_ITEMS or (c.supplier, c.recipient, c.family) not in specific]
         # One clause does not move one family both ways (an exchange moves two families): keep the better reading.
         best: dict[tuple, float] = {}
         for c, _ in out:
@@ -588,7 +592,7 @@ class ClaimExtractor:
                 continue  # "Krieg gegen die Ukraine", "invasion of Ukraine": the target, not a party
             if p.kind == "demonym" and p.mention is not None:
                 noun = p.end if p.end < len(toks) and tags[p.end].trigger in SUBJECTIVE else (
-                    p.start - 1 if p.start > 0 and german is False and tags[p.start - 1].trigger in SUBJECTIVE else None)
+                    p.start - 1 if p.start > 0 and not german and tags[p.start - 1].trigger in SUBJECTIVE else None)
                 if noun is not None and not items.get(p.end):
                     if tags[noun].trigger == "receive":
                         role.recipient = 2  # "russische Käufe"
@@ -673,7 +677,8 @@ class ClaimExtractor:
             if kind in ("support", "supply") and with_at is not None and with_at > p.end and (
                     object_first or 0 < p.start - t_idx <= 2) and any(
                     i in items for i in range(with_at + 1, min(with_at + 5, len(toks)))) and not any(
-                    p.end < q.start < with_at and not any(tags[k].marker == "target" for k in range(q.start - 3, q.start))
+                    p.end < q.start < with_at and not any(tags[k].marker == "target"
+                                                          for k in range(max(0, q.start - 3), q.start))
                     for q in parties):
                 role.recipient = 2  # "Russland in dessen Angriffskrieg gegen die Ukraine mit Waffen zu unterstützen"
                 continue
@@ -737,8 +742,9 @@ class ClaimExtractor:
         for a, tag in enumerate(tags):
             if tag.attribution != "according" or (a + 1 < len(tags) and tags[a + 1].cue == "relative"):
                 continue
-            if toks[a].lower_ == "zufolge":  # "Budanow zufolge", "der Ukraine zufolge", not "Russland einem Bericht zufolge"
-                group = [p for p in ordered if 0 <= a - p.end <= 2 and all(t.lower_ in DETERMINERS for t in toks[p.end:a])]
+            if toks[a].lower_ == "zufolge":  # "Budanow zufolge", "der Ukraine zufolge", not "Russland einem Bericht"
+                group = [p for p in ordered
+                         if 0 <= a - p.end <= 2 and all(t.lower_ in DETERMINERS for t in toks[p.end:a])]
             elif any(p.start <= a < p.end for p in ordered):
                 group = [p for p in ordered if p.start <= a < p.end]  # "nach US-Angaben"
             elif any(p.end == a and p.kind == "demonym" for p in ordered):

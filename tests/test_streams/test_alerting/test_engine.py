@@ -43,7 +43,7 @@ def test_alert_explains_itself():
     [alert] = critical(engine().process(article("a1", [c])))
     assert alert.title and alert.rule_id == "ru-kp-transfer"
     assert alert.matched == ["supplier PRK in [PRK, RUS]", "recipient RUS in [PRK, RUS]",
-                             "family munitions in [munitions, technology, personnel]"]
+                             "family munitions in [munitions, technology, personnel]", "confidence 1.00 >= 0.50"]
     assert alert.evidence == c.evidence and alert.claim.claimant == "USA"
     assert alert.summary.startswith("North Korea → Russia: munitions [weapons] (allegation, claimant USA) — "
                                     "'Washington beschuldigte")

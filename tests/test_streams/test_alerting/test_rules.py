@@ -115,3 +115,18 @@ def test_article_conditions_topics_and_actors():
                                                "topic arms-transfer in [arms-transfer]", "actor RUS in [RUS]"]
     assert conditions_met(rule, c, article("b", [c])) is None
     assert conditions_met(rule, claim(modality="denial"), tagged) is None
+
+
+def test_claims_below_the_rules_min_confidence_do_not_match():
+    rule = RU_KP.model_copy(update={"min_confidence": 0.6})
+    sure, unsure = claim("PRK", "RUS"), claim("PRK", "RUS").model_copy(update={"confidence": 0.45})
+    assert conditions_met(rule, unsure, article("a", [unsure])) is None
+    assert conditions_met(rule, sure, article("b", [sure]))[-1] == "confidence 1.00 >= 0.60"
+
+
+def test_min_confidence_is_a_probability(tmp_path: Path):
+    path = tmp_path / "rules.yaml"
+    path.write_text('version: "1"\nrules:\n  - {id: x, title: X, severity: info, min_confidence: 1.5}\n',
+                    encoding="utf-8")
+    with pytest.raises(DataFileError, match="min_confidence"):
+        load_rules(path, check_references=False)
