@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint install-dev install-broker prometheus schemas eval bench clean
+.PHONY: demo test lint install-dev install-broker prometheus schemas eval hydrate bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,25 @@ lint: install-dev
 schemas: install-dev
 	$(BIN)/newsmon schemas
 
+# Written sets, then the real-reporting set when its texts are hydrated here (it says so when not).
 eval: install-dev
-	$(BIN)/python -m tests.evaluate
+	$(BIN)/python -m tests.evaluate --set devset
+	$(BIN)/python -m tests.evaluate --set holdout
+	$(BIN)/python -m tests.evaluate --set real --by-batch --baseline --thresholds
+
+# Texts of the real set: {"url", "text"} JSON lines (default .newsmon/real-fetched/), checked against the hashes.
+FETCHED ?= .newsmon/real-fetched
+hydrate: install-dev
+	$(BIN)/python -m tests.real_corpus hydrate $(FETCHED)
 
 bench: install-broker
 	$(BIN)/newsmon bench
+
+# The long chaos soak (a 2-round one runs in `make test`).
+ROUNDS ?= 100
+SEED ?= 1
+soak: install-broker
+	$(BIN)/newsmon soak --rounds $(ROUNDS) --seed $(SEED)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .newsmon

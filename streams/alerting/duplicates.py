@@ -5,7 +5,7 @@ into ``bands`` blocks; two fingerprints at Hamming distance d < bands agree on a
 one block (pigeonhole), so with the default 8 bands every pair within distance 7 becomes
 a candidate, and candidates are confirmed with the exact distance (default <= 6).
 
-Bound: at most ``max_entries`` articles (default 20,000, about 6.5 MB: ~320 bytes each, measured) and
+Bound: at most ``max_entries`` articles (default 20,000, about 9 MB: ~470 bytes each with its id, measured) and
 none older than ``window`` before the newest event time seen; the oldest arrivals go first. 20,000 is
 days of traffic for one worker, and agency near-copies arrive within hours of each other. An entry is
 lean: the fingerprint and the event time as plain ints, a bucket holds a bare id while it has one
