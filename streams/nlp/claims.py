@@ -226,7 +226,7 @@ class ClaimExtractor:
         """Which of these words (hash ids) tag an item or a trigger; each word is looked at once per process."""
         new = words - self._seen
         if new:
-            if len(self._seen) > 500_000:
+            if len(self._seen) > 50_000:  # a bound: the set is rebuilt from the next articles' words
                 self._seen.clear()
                 self._hint_words.clear()
             self._seen |= new

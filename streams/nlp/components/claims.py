@@ -33,13 +33,15 @@ class ClaimRecognizer:
         self.directory = directory
         self.lexicon: CompiledLexicon | None = load_lexicon(self.nlp.lang, directory)
         self.version = self.lexicon.version if self.lexicon else "none"
+        self._extractor: ClaimExtractor | None = None  # built on first use: it needs the actors pipe
 
     def __call__(self, doc: Doc) -> Doc:
         if self.lexicon is None:
             doc._.claims = []  # no lexicon for this language: actors and topics only
             return doc
-        actors = self.nlp.get_pipe("newsmon_actors").actors
-        doc._.claims = ClaimExtractor(self.lexicon, actors)(doc)
+        if self._extractor is None:  # one per process: it remembers which words can hint at a claim
+            self._extractor = ClaimExtractor(self.lexicon, self.nlp.get_pipe("newsmon_actors").actors)
+        doc._.claims = self._extractor(doc)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

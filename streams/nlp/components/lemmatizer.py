@@ -50,7 +50,7 @@ class CachedLookupLemmatizer(Lemmatizer):
                 lemma = found[0] if isinstance(found, list) and found else str(found)
                 hit = (strings.add(lemma), lemma)
                 cache[orth] = hit
-            elif hit[0] != orth:
+            elif hit[0] != orth and hit[0] not in strings:
                 strings.add(hit[1])  # the zone of an earlier article may have dropped it
             lemma_of[orth] = hit[0]
         lemmas = numpy.fromiter((lemma_of[o] for o in orths), dtype="uint64", count=len(orths)).reshape(-1, 1)
