@@ -87,11 +87,11 @@ class ClaimLabel(BaseModel):
         return (self.supplier, self.recipient, self.family)
 
 
-class Labels(BaseModel):
+class ActorLabels(BaseModel):
+    """Countries and persons an excerpt names; the optional ones count neither way."""
+
     model_config = ConfigDict(extra="forbid")
 
-    transfer: bool
-    claims: list[ClaimLabel] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)
     optional_countries: list[str] = Field(default_factory=list)
     persons: list[str] = Field(default_factory=list)
@@ -101,6 +101,11 @@ class Labels(BaseModel):
     @classmethod
     def _check_countries(cls, value: list[str]) -> list[str]:
         return _countries(value)
+
+
+class Labels(ActorLabels):
+    transfer: bool
+    claims: list[ClaimLabel] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Labels:
@@ -146,10 +151,8 @@ class WorkClaim(ClaimLabel):
     sentence: str
 
 
-class WorkLabels(BaseModel):
+class WorkLabels(ActorLabels):
     """A labeller's ``NNN.json``: the committed fields plus claim sentences, which become offsets."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: str
     query: str
@@ -158,10 +161,6 @@ class WorkLabels(BaseModel):
     batch: str
     transfer: bool
     claims: list[WorkClaim] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
-    optional_countries: list[str] = Field(default_factory=list)
-    persons: list[str] = Field(default_factory=list)
-    optional_persons: list[str] = Field(default_factory=list)
     note: str = ""
 
 
@@ -173,9 +172,8 @@ def pack_one(work: WorkLabels, text: str, excerpt_id: str) -> Excerpt:
             raise ValueError(f"claim sentence is not an exact substring of the text: {claim.sentence[:60]!r}")
         fields = claim.model_dump(exclude={"sentence", "span"})
         claims.append(ClaimLabel(**fields, span=(start, start + len(claim.sentence))))
-    labels = Labels(transfer=work.transfer, claims=claims, countries=work.countries,
-                    optional_countries=work.optional_countries, persons=work.persons,
-                    optional_persons=work.optional_persons)
+    labels = Labels(transfer=work.transfer, claims=claims, **ActorLabels.model_validate(
+        work.model_dump(include=set(ActorLabels.model_fields))).model_dump())
     return Excerpt(id=excerpt_id, url=work.url, query=work.query, lang=work.lang, published=work.published,
                    sha256=sha256(text), sha256_norm=sha256(normalized(text)), chars=len(text), batch=work.batch,
                    labels=labels, note=work.note)
