@@ -122,21 +122,16 @@ class Labels(ActorLabels):
         return self
 
 
-class Excerpt(BaseModel):
-    """One committed line: everything but the text."""
+class Provenance(BaseModel):
+    """Where an excerpt comes from and which batch labelled it, in committed and work files alike."""
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
     url: str
     query: str
     lang: Literal["de", "en", "fr"]
     published: str | None = None
-    sha256: str
-    sha256_norm: str
-    chars: int
     batch: str
-    labels: Labels
     note: str = ""
 
     @field_validator("published")
@@ -147,21 +142,25 @@ class Excerpt(BaseModel):
         return value
 
 
+class Excerpt(Provenance):
+    """One committed line: everything but the text."""
+
+    id: str
+    sha256: str
+    sha256_norm: str
+    chars: int
+    labels: Labels
+
+
 class WorkClaim(ClaimLabel):
     sentence: str
 
 
-class WorkLabels(ActorLabels):
+class WorkLabels(ActorLabels, Provenance):
     """A labeller's ``NNN.json``: the committed fields plus claim sentences, which become offsets."""
 
-    url: str
-    query: str
-    lang: Literal["de", "en", "fr"]
-    published: str | None = None
-    batch: str
     transfer: bool
     claims: list[WorkClaim] = Field(default_factory=list)
-    note: str = ""
 
 
 def pack_one(work: WorkLabels, text: str, excerpt_id: str) -> Excerpt:
@@ -174,9 +173,8 @@ def pack_one(work: WorkLabels, text: str, excerpt_id: str) -> Excerpt:
         claims.append(ClaimLabel(**fields, span=(start, start + len(claim.sentence))))
     labels = Labels(transfer=work.transfer, claims=claims, **ActorLabels.model_validate(
         work.model_dump(include=set(ActorLabels.model_fields))).model_dump())
-    return Excerpt(id=excerpt_id, url=work.url, query=work.query, lang=work.lang, published=work.published,
-                   sha256=sha256(text), sha256_norm=sha256(normalized(text)), chars=len(text), batch=work.batch,
-                   labels=labels, note=work.note)
+    return Excerpt(id=excerpt_id, sha256=sha256(text), sha256_norm=sha256(normalized(text)), chars=len(text),
+                   labels=labels, **work.model_dump(include=set(Provenance.model_fields)))
 
 
 def read_text(path: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 import orjson
 
@@ -73,21 +74,19 @@ def run(args: argparse.Namespace) -> int:
     if args.memory:
         from streams.bench.memory import render_memory, run_memory
 
-        result = run_memory(args.memory, seed=args.seed, every=args.memory_every, mode=mode, say=say)
-        if args.json:
-            sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
-        else:
-            print(render_memory(result))
-        sys.stdout.flush()
-        return 0
+        return _emit(run_memory(args.memory, seed=args.seed, every=args.memory_every, mode=mode, say=say),
+                     args.json, render_memory)
     options = BenchOptions(articles=args.articles, workers=args.workers, rate=args.rate,
                            latency_seconds=args.latency_seconds, latency_batch_within=args.latency_batch_within,
                            seed=args.seed, nlp_only=args.nlp, broker=args.broker, keep_logs=args.keep_logs,
                            mode=mode, repeat=args.repeat, pin=args.pin)
-    result = run_bench(options)
-    if args.json:
+    return _emit(run_bench(options), args.json, render_table)
+
+
+def _emit(result: dict, as_json: bool, render: Callable[[dict], str]) -> int:
+    if as_json:
         sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        print(render_table(result))
+        print(render(result))
     sys.stdout.flush()
     return 0
