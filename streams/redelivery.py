@@ -234,7 +234,7 @@ def head_hole(consumer: Consumer, tp: Any) -> bool:
     acked = consumer._acked.get(tp)
     if not acked:
         return False
-    head, committed, gap = min(acked), consumer._committed_offset.get(tp), consumer._gap.get(tp)
+    head, committed, gap = min(acked), _committed(consumer, tp), consumer._gap.get(tp)
 
     def covered(offset: int) -> bool:  # an accepted hole
         return gap is not None and gap.overlaps_point(offset)
@@ -243,6 +243,45 @@ def head_hole(consumer: Consumer, tp: Any) -> bool:
         return True
     return any(offset < head and (committed is None or offset >= committed) and not covered(offset)
                for offset in _HELD.get(consumer, {}).get(tp, ()))
+
+
+_BASE: weakref.WeakKeyDictionary[Any, dict[Any, int]] = weakref.WeakKeyDictionary()
+
+
+def _committed(consumer: Consumer, tp: Any) -> int | None:
+    """The committed offset the acked ones must continue from. Faust forgets it when partitions are revoked
+    (``on_partitions_revoked`` pops ``_committed_offset`` *before* the revoke-time commit) and then commits the
+    run of acked offsets from wherever it starts: records between the last commit and the in-flight batch that
+    never reached an agent were committed past. The soak lost 19 consecutive offsets of a partition that stayed
+    with its worker through a rebalance this way (no gap, no re-read logged). The last offset this consumer
+    read from or committed to the broker stands in for it until the next seek."""
+    committed = consumer._committed_offset.get(tp)
+    return _BASE.get(consumer, {}).get(tp) if committed is None else committed
+
+
+_PERFORM_SEEK = Consumer.perform_seek
+
+
+async def _remember_seek(self: Consumer) -> None:
+    """Record the broker's committed offsets at every seek (the read offsets just set from them; Faust stores a
+    committed 0 as None)."""
+    await _PERFORM_SEEK(self)
+    base = _BASE.setdefault(self, {})
+    for tp in self.assignment():
+        offset = self._read_offset.get(tp)
+        if tp.topic in _GUARDED and offset is not None:
+            base[tp] = offset
+
+
+_COMMIT_OFFSETS = Consumer._commit_offsets
+
+
+async def _remember_commit(self: Consumer, offsets: Any, start_new_transaction: bool = True) -> bool:
+    did_commit = await _COMMIT_OFFSETS(self, offsets, start_new_transaction)
+    if did_commit:
+        base = _BASE.setdefault(self, {})
+        base.update({tp: offset for tp, offset in offsets.items() if tp.topic in _GUARDED})
+    return did_commit
 
 
 _NEW_OFFSET = Consumer._new_offset
@@ -271,3 +310,5 @@ def guard_topics(topics: set[str], on_gap: Any = None) -> None:
     Consumer.ack = _ack_delivered_only  # type: ignore[method-assign]
     Consumer.getmany = _skip_acked  # type: ignore[method-assign]
     Consumer._new_offset = _no_head_hole  # type: ignore[method-assign]
+    Consumer.perform_seek = _remember_seek  # type: ignore[method-assign]
+    Consumer._commit_offsets = _remember_commit  # type: ignore[method-assign]

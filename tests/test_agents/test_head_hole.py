@@ -62,3 +62,49 @@ def test_offsets_the_fetcher_skipped_hold_the_commit_until_acked(monkeypatch):
     c._acked[TP] += [47, 48]
     assert _no_head_hole(c, TP) == 44  # the run before the hole
     assert redelivery.head_hole(c, TP) and _no_head_hole(c, TP) is None
+
+
+def test_a_revoke_does_not_let_the_in_flight_batch_commit_past_a_record_that_vanished(monkeypatch):
+    """Traced in a soak: offset 2372 was handed to the conductor while Recovery seeked, never reached the agent
+    and was never acked or held; a rebalance popped the committed offset, the batch 2373-2388 finished during the
+    revoke, and Faust committed 2389 from it (no gap, no re-read logged). The committed offset read at the seek
+    stands in for the one Faust forgot, so that commit is refused and the next owner reads 2356 again."""
+    import asyncio
+
+    monkeypatch.setattr(redelivery, "_GUARDED", {"guarded.raw"})
+    c = consumer([], None)
+    c._committed_offset, c._read_offset = defaultdict(lambda: None), defaultdict(lambda: None)  # as Faust's
+    c.assignment = lambda: {TP}
+
+    async def seek_to_committed() -> dict:
+        return {TP: 2356}
+
+    c.seek_to_committed = seek_to_committed
+    asyncio.run(redelivery._remember_seek(c))
+    assert c._committed_offset[TP] == 2356
+    c._acked[TP] = list(range(2356, 2372))
+    assert _no_head_hole(c, TP) == 2372  # the run before the record that vanished
+    c._committed_offset.pop(TP)  # Faust's on_partitions_revoked, before the revoke-time commit
+    c._acked[TP] = list(range(2373, 2389))
+    assert redelivery.head_hole(c, TP) and _no_head_hole(c, TP) is None  # Faust alone commits 2389
+
+
+def test_a_successful_commit_moves_the_remembered_offset(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(redelivery, "_GUARDED", {"guarded.raw"})
+    c = consumer([], None)
+    c._committed_offset = defaultdict(lambda: None)  # as Faust's
+    outcomes = iter([True, False])
+
+    async def commit(self, offsets, start_new_transaction=True):  # noqa: ANN001, ANN202, ARG001
+        return next(outcomes)
+
+    monkeypatch.setattr(redelivery, "_COMMIT_OFFSETS", commit)
+    assert asyncio.run(redelivery._remember_commit(c, {TP: 2372}))
+    assert not asyncio.run(redelivery._remember_commit(c, {TP: 2400}))  # refused by the broker: not remembered
+    c._committed_offset.pop(TP, None)
+    c._acked[TP] = [2373, 2374]
+    assert redelivery._committed(c, TP) == 2372 and _no_head_hole(c, TP) is None
+    c._acked[TP] = [2372, 2373]
+    assert _no_head_hole(c, TP) == 2374
