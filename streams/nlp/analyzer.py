@@ -27,7 +27,8 @@ from streams.nlp.pipeline import LEMMATIZED, build_nlp
 
 WARM_ARTICLES = 200  # per pipeline, run outside a memory zone so the tokenizer cache fills
 STAGES = {"newsmon_sentences": "sentences", "newsmon_lemmatizer": "lemmas",
-          "newsmon_actors": "actors", "newsmon_topics": "topics", "newsmon_claims": "claims"}
+          "newsmon_actors": "actors", "newsmon_topics": "topics", "newsmon_claims": "claims",
+          "newsmon_transfer": "claims"}
 
 
 class Analyzer:

@@ -22,7 +22,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc, Span
 
 from schemas import Claim, Evidence, Quantity
-from streams.nlp.confidence import load_confidence
+from streams.nlp.confidence import ClassifierClaims, load_confidence
 from streams.nlp.gazetteer import ActorEntry
 from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTags
 from streams.nlp.mentions import Mention
@@ -58,6 +58,7 @@ LINKS = {"für", "for", "pour", "und", "and", "et", "mit", "with", "avec", "von"
 AND = {"und", "and", "et", "sowie", "&"}
 SUBORDINATORS = {"dass", "that", "que", "qu'", "ob", "whether", "wie", "how"}
 GENERIC_ITEMS = {"weapons", "military-technology"}
+NOT_A_REPORT = {"hypothetical", "proposal", "prohibition"}  # "if it sent troops", "suggested", "bans selling"
 TECH_OF = {"missiles": "missile-technology", "rocket-launchers": "missile-technology",
            "space-technology": "space-technology", "submarine-technology": "submarine-technology",
            "nuclear-technology": "nuclear-technology", "drones": "military-technology",
@@ -93,6 +94,7 @@ class Tagged:
     tags: list[WordTags]
     items: dict[int, ItemEntry]
     hosts: set[int] = dataclasses.field(default_factory=set)  # personnel items that are the host side
+    other_sides: bool = False  # an item here explicitly moves to, from or belongs to a state outside the pair
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,59 @@ class ClaimExtractor:
 
     def __call__(self, doc: Doc) -> list[Claim]:
         mentions: list[Mention] = doc._.actor_mentions or []
+        read: set[int] = set()  # sentences (start char) whose roles the rules read
+        claims = self._rule_claims(doc, mentions, read)
+        if doc._.transfer_scores and self.confidence.classifier:
+            read |= {c.evidence.start for c in claims}
+            claims += self._classifier_claims(doc, mentions, claims, self.confidence.classifier, read)
+        return claims
+
+    def _classifier_claims(self, doc: Doc, mentions: list[Mention], found: list[Claim],
+                           settings: ClassifierClaims, read: set[int]) -> list[Claim]:
+        """One claim per family the rules missed, from the sentence the classifier is surest of; never in a
+        sentence whose roles the rules read (a claim there, or a side outside the pair)."""
+        sents = list(doc.sents)
+        starts = [m.tok_start for m in mentions]
+        ruled = {c.family for c in found if set(c.parties) == DYAD and c.confidence >= settings.unless_rules_above}
+        out = []
+        for family, pair in settings.direction.items():
+            if family in ruled:
+                continue
+            supplier, recipient = pair.split(">")
+            scored = sorted(((p, k) for k, scores in enumerate(doc._.transfer_scores)
+                             if (p := scores.get(family, 0.0)) >= settings.min_probability
+                             and sents[k].start_char not in read), reverse=True)
+            evidence = None
+            for probability, k in scored:
+                sent = sents[k]
+                tagged = tag_sentence(sent, self.lexicon)
+                found_here = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
+                owned = {m.tok_end - sent.start for m in found_here if m.kind == "demonym" and m.country == recipient}
+                # The sentence must name an item of the family that is not the recipient's own ("Russian troops"):
+                # the model reads words, the lexicon says what moves.
+                if any(it.family == family and i not in owned for i, it in tagged.items.items()) and not any(
+                        tag.cue in NOT_A_REPORT for tag in tagged.tags):
+                    evidence = probability, sent, tagged, found_here
+                    break
+            if evidence is None:
+                continue
+            probability, sent, tagged, found_here = evidence
+            speaker = self._speaker(tagged, found_here, sent.start, len(sent))[0] if found_here else None
+            claimant_id, claimant_name = self._claimant_of(speaker)
+            cues = {t.cue for t in tagged.tags if t.cue}
+            modality = self._modality(tagged.tags, cues, 0, len(sent) - 1)
+            if modality == "assertion" and (speaker is not None or any(t.attribution for t in tagged.tags)):
+                modality = "allegation"
+            out.append(Claim(
+                supplier=supplier, recipient=recipient, parties=sorted({supplier, recipient}),
+                item=settings.item.get(family, family), family=family, modality=modality,
+                claimant=claimant_id, claimant_name=claimant_name,
+                confidence=round(min(self.confidence.ceiling, probability), 2),
+                evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char),
+            ))
+        return out
+
+    def _rule_claims(self, doc: Doc, mentions: list[Mention], read: set[int]) -> list[Claim]:
         dyad_article = {m.country for m in mentions if m.country} >= DYAD
         claims: list[Claim] = []
         seen: set[tuple] = set()
@@ -212,15 +267,26 @@ class ClaimExtractor:
                              if (sp := speaker_of(k)) is not None), None)
             earlier = next((m.country for m in reversed(mentions[bisect_left(starts, window):bisect_left(
                 starts, sent.start)]) if m.country in DYAD), None)
-            for claim, speaker in self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous,
-                                                        nearby, earlier):
+            sentence_claims = self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous, nearby,
+                                                    earlier)
+            if tagged.other_sides:
+                read.add(sent.start_char)
+            for claim, speaker in sentence_claims:
                 if speaker:
                     speakers[s_index] = speaker
                 key = (claim.supplier, claim.recipient, claim.item)
                 if key not in seen:
                     seen.add(key)
                     claims.append(claim)
-        return claims
+        directed = {(frozenset(c.parties), c.family) for c in claims if c.supplier}
+        best: dict[tuple, float] = {}
+        for c in claims:
+            key = (frozenset(c.parties), c.item)
+            best[key] = max(best.get(key, 0.0), c.confidence)
+        # "Deals between the two" adds nothing once the article says which way that family moved, and one
+        # item moves one way in one article: the weaker opposite reading is a misread.
+        return [c for c in claims if (c.supplier or (frozenset(c.parties), c.family) not in directed)
+                and (not c.supplier or c.confidence >= best[(frozenset(c.parties), c.item)])]
 
     def _hints_in(self, words: set[int], strings) -> set[int]:  # noqa: ANN001
         """Which of these words (hash ids) tag an item or a trigger; each word is looked at once per process."""
@@ -359,6 +425,13 @@ class ClaimExtractor:
         all_parties = [p for p in self._parties(tagged, mentions, first, earlier)
                        if not (p.kind == "demonym" and {p.end, p.start - 1, p.start - 2} & enemies)]
         sources = self._sources(tagged, all_parties)
+        speech = [v for v, t in enumerate(tags) if t.attribution == "speech"]
+        for i in [i for i, it in items.items() if it.family == "personnel"]:
+            speaks = any(0 < v - i <= 5 and not any(tags[k].trigger or tags[k].item or toks[k].is_punct
+                                                    for k in range(i + 1, v)) for v in speech)
+            if speaks and not any(p.kind == "demonym" and p.country in DYAD and i in (p.end, p.start - 1)
+                                  for p in all_parties):
+                del items[i]  # "L'armée du sud a estimé que ...": the army speaks, it is not moved
         for p in all_parties:  # "selon les militaires sud-coréens": the source's people are no item
             if p.start in sources and p.kind == "demonym":
                 for k in (p.end, p.start - 1, p.start - 2):
@@ -404,6 +477,8 @@ class ClaimExtractor:
             lo, hi = min(t_idx, idx), max(t_idx, idx)
             opens = max((k for k in breaks if k < lo), default=-1)  # "... wäre nicht: Nordkorea stellt Russland ..."
             closes = min((k for k in breaks if k > hi), default=n)
+            if exchange is not None and hi < exchange[0]:
+                closes = min(closes, exchange[0])  # "A gave B arms in exchange for troops to support A's war"
             parties = [p for p in all_parties
                        if (speaker is None or p.mention is not speaker) and (p.start >= clause or p.kind == "place")
                        and p.start not in sources and opens < p.start < closes]
@@ -427,10 +502,13 @@ class ClaimExtractor:
             own = next((p.country for p in all_parties if p.kind == "demonym" and item.family == "personnel"
                         and idx in (_item_after(toks, tags, tagged.items, p.end), p.start - 1, p.start - 2)), None)
             if own and supplier and own != supplier:
+                tagged.other_sides = True
                 continue  # "die russische Armee feuerte Raketen aus Nordkorea ab": Russia's army is not moved
             party = self.theatres.get(recipient or "")
             if dyad_article and party in DYAD and supplier in DYAD - {party}:
                 recipient = party  # "Truppen, die Nordkorea in die Ukraine geschickt hat": to Russia's war
+            if {supplier, recipient} - DYAD - {None}:
+                tagged.other_sides = True  # "Western countries sent tanks to Ukraine"
             named = {p.country for p in parties}
             party_set = sorted({c for c in (supplier, recipient) if c})
             if not supplier and not recipient:
@@ -501,7 +579,8 @@ class ClaimExtractor:
         end = next((i for i in range(at + 1, n) if tagged.tokens[i].text in {",", ";", ":", "–", "—"}
                     or (tagged.tags[i].marker == "with" and i > at + 1)
                     or (tagged.tags[i].trigger not in (None, "deal") and i > at + 1
-                        and not (i + 1 < n and tagged.tags[i + 1].marker == "from"))), n)  # "die Entsendung von"
+                        and not (i + 1 < n and tagged.tags[i + 1].marker == "from")  # "die Entsendung von"
+                        and tagged.tags[i - 1].marker not in ("to", "from"))), n)  # "in exchange for sending"
         if not any(at < i < end for i in items):
             return None  # "in return, Russia ..." qualifies the whole clause
         return at, end
@@ -751,7 +830,11 @@ class ClaimExtractor:
                 group = [p for p in ordered if p.end == a]  # "nach ukrainischen Erkenntnissen"
             else:
                 group = [p for p in ordered if 0 < p.start - a <= 4 and not any(
-                    t.is_punct for t in toks[a + 1:p.start])][:1]
+                    t.is_punct for t in toks[a + 1:p.start])][:1] or [
+                    p for p in ordered if 0 < p.start - a <= 8 and p.mention is not None
+                    and p.mention.actor_type == "person" and toks[p.start - 1].text == ","
+                    and p.end < len(toks) and toks[p.end].text == "," and not any(
+                        t.is_punct for t in toks[a + 1:p.start - 1])][:1]  # "nach Angaben des Chefs, Budanow, ..."
             while group:
                 out.add(group[0].start)
                 nxt = next((q for q in ordered if q.start >= group[0].end), None)

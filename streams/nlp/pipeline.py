@@ -12,18 +12,22 @@ import streams.nlp.components.claims  # noqa: F401
 import streams.nlp.components.lemmatizer  # noqa: F401
 import streams.nlp.components.sentences  # noqa: F401
 import streams.nlp.components.topics  # noqa: F401
+import streams.nlp.components.transfer  # noqa: F401
 
 LEMMATIZED = ("de", "en", "fr")  # spacy-lookups-data has lookup tables for these
+TRANSFER_CLASSIFIED = ("de", "en", "fr")  # the languages the sentence classifier was trained on
 
 
 def build_nlp(lang: str, spacy_model: str | None = None) -> Language:
-    """blank(lang) + sentences + lookup lemmas + actors + topics + claims; unknown languages use 'xx'."""
+    """blank(lang) + sentences + lookup lemmas + actors + topics + transfer classifier + claims ('xx' if unknown)."""
     nlp = spacy.blank(lang if lang in LEMMATIZED else "xx")
     nlp.add_pipe("newsmon_sentences")
     if nlp.lang in LEMMATIZED:
         nlp.add_pipe("newsmon_lemmatizer", config={"mode": "lookup"})
     nlp.add_pipe("newsmon_actors", config={"model": spacy_model})
     nlp.add_pipe("newsmon_topics")
+    if nlp.lang in TRANSFER_CLASSIFIED:
+        nlp.add_pipe("newsmon_transfer")
     nlp.add_pipe("newsmon_claims")
     nlp.initialize()
     return nlp

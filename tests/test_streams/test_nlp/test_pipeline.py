@@ -28,7 +28,8 @@ def reloaded_de(analyzer, tmp_path_factory):
 
 def test_build_nlp_has_the_newsmon_components_in_order(analyzer):
     assert analyzer.nlp_for("de").pipe_names == [
-        "newsmon_sentences", "newsmon_lemmatizer", "newsmon_actors", "newsmon_topics", "newsmon_claims"]
+        "newsmon_sentences", "newsmon_lemmatizer", "newsmon_actors", "newsmon_topics", "newsmon_transfer",
+            "newsmon_claims"]
 
 
 def test_unknown_language_uses_the_multilingual_blank_pipeline():
