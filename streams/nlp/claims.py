@@ -94,7 +94,7 @@ class Tagged:
     tags: list[WordTags]
     items: dict[int, ItemEntry]
     hosts: set[int] = dataclasses.field(default_factory=set)  # personnel items that are the host side
-    other_sides: bool = False  # an item here explicitly moves to, from or belongs to a state outside the pair
+    no_transfer: bool = False  # the roles read here move an item outside the pair, or only use it
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ class ClaimExtractor:
                 starts, sent.start)]) if m.country in DYAD), None)
             sentence_claims = self._sentence_claims(sent, tagged, sent_mentions, dyad_article, previous, nearby,
                                                     earlier)
-            if tagged.other_sides:
+            if tagged.no_transfer:
                 read.add(sent.start_char)
             for claim, speaker in sentence_claims:
                 if speaker:
@@ -502,13 +502,13 @@ class ClaimExtractor:
             own = next((p.country for p in all_parties if p.kind == "demonym" and item.family == "personnel"
                         and idx in (_item_after(toks, tags, tagged.items, p.end), p.start - 1, p.start - 2)), None)
             if own and supplier and own != supplier:
-                tagged.other_sides = True
+                tagged.no_transfer = True
                 continue  # "die russische Armee feuerte Raketen aus Nordkorea ab": Russia's army is not moved
             party = self.theatres.get(recipient or "")
             if dyad_article and party in DYAD and supplier in DYAD - {party}:
                 recipient = party  # "Truppen, die Nordkorea in die Ukraine geschickt hat": to Russia's war
-            if {supplier, recipient} - DYAD - {None}:
-                tagged.other_sides = True  # "Western countries sent tanks to Ukraine"
+            if {supplier, recipient} - DYAD - {None} or (kind == "use" and supplier is None and recipient is None):
+                tagged.no_transfer = True  # "Western countries sent tanks to Ukraine", "Russia launched drones"
             named = {p.country for p in parties}
             party_set = sorted({c for c in (supplier, recipient) if c})
             if not supplier and not recipient:

@@ -13,7 +13,9 @@ def render(result: dict) -> str:
         f"{v['dead_lettered']}), duplicates {v['duplicates']}",
         f"lost {len(v['lost'])}: worker {v['worker_lost']}, broker {v['broker_lost']}",
         f"recovery after a fault: p50 {_s(result['recovery_p50_s'])}, max {_s(result['recovery_max_s'])}, "
-        f"not recovered {result['not_recovered']}",
+        f"not recovered {result['not_recovered']}"
+        + (f" (broker kept the group without a live leader: {result['not_recovered_broker']})"
+           if result.get("not_recovered_broker") else ""),
         f"alerts: new twice in a window {len(v['new_twice'])}, missing corroborations {len(v['alerts_missing'])}",
         f"lag at the end: {v['lag'] or 0}; orphan processes: {v['orphans'] or 0}",
     ]

@@ -26,6 +26,7 @@ from streams.kafka.offsets import committed_offsets
 from streams.settings import Settings
 from streams.soak.faults import Fault, Fleet, choose
 from streams.soak.feed import Feed
+from streams.soak.group import leaderless
 from streams.soak.processes import descendants, wait_gone
 from streams.soak.verify import Output, Verdict, check_alerts, check_ids, check_lag, percentile
 from streams.soak.witness import Witness
@@ -57,12 +58,19 @@ class Round:
     victims: list[int]
     recovery_s: float | None  # fault to "everything produced before it is committed"; None: never
     orphans: list[int] = field(default_factory=list)
+    stall: str | None = None  # why it never recovered, when known: "broker_leaderless_group" (streams/soak/group.py)
 
 
 def _crash_line(worker: WorkerProcess) -> str:
     """The reason a worker gave for exiting, e.g. Faust's ConsistencyError at table recovery."""
     lines = [line for line in worker.log_tail(20000).splitlines() if "Crashed reason=" in line or "Error" in line]
     return lines[0][:300] if lines else f"exit code {worker.process.returncode if worker.process else None}"
+
+
+def _group_stall(fleet: Fleet) -> str | None:
+    """The broker keeps the group without a live leader (every live worker joins and never syncs)."""
+    logs = [worker.log_tail(200_000) for worker in fleet.workers if worker.running]
+    return "broker_leaderless_group" if leaderless(logs) else None
 
 
 def say(message: str) -> None:
@@ -138,8 +146,10 @@ async def run_soak(options: SoakOptions) -> dict:
             orphans = await asyncio.to_thread(wait_gone, injection.orphans_watch, 10.0)
             ok = await _wait_committed(admin, settings.app_id, at_fault, options.recover_timeout, fleet)
             recovery = time.monotonic() - injection.started if ok else None
-            rounds.append(Round(number, [k.value for k in kinds], injection.victims, recovery, orphans))
-            say(f"round {number}: recovered in {recovery:.1f}s" if ok else f"round {number}: NOT recovered")
+            stall = None if ok else _group_stall(fleet)
+            rounds.append(Round(number, [k.value for k in kinds], injection.victims, recovery, orphans, stall))
+            say(f"round {number}: recovered in {recovery:.1f}s" if ok else
+                f"round {number}: NOT recovered" + (f" ({stall})" if stall else ""))
             await asyncio.sleep(options.dwell)
         await feed.stop()
         say(f"draining {len(feed.produced)} messages")
@@ -177,8 +187,10 @@ async def _drain_and_verify(options: SoakOptions, settings: Settings, admin: AIO
             await asyncio.sleep(2.0)
             targets = {tp: hw for tp, hw in witness.highwater.items() if tp[0] in sources}
             drained = await _settled(admin, settings.app_id, targets)
+    stall = None
     if not drained:
-        say("not drained within the timeout; verifying what is there")
+        stall = _group_stall(fleet)
+        say("not drained within the timeout; verifying what is there" + (f" ({stall})" if stall else ""))
     committed = await committed_offsets(admin, settings.app_id,
                                         [(t, p) for t in sources for p in range(options.partitions)])
     highwater = {tp: hw for tp, hw in witness.highwater.items() if tp[0] in sources}
@@ -210,7 +222,7 @@ async def _drain_and_verify(options: SoakOptions, settings: Settings, admin: AIO
         "enriched_acked_not_held": sorted(acked_lost)[:50],
         "served_then_missing": len({(t, p, o) for (t, p, o) in witness.seen if t == names.enriched} - final_enriched),
         "raw_highwater": {str(p): hw for (t, p), hw in highwater.items() if t == names.raw},
-        "raw_held": len(raw_held), "drained": drained,
+        "raw_held": len(raw_held), "drained": drained, "stall_at_end": stall,
     }
     return verdict, evidence
 
@@ -249,6 +261,7 @@ def _result(options: SoakOptions, rounds: list[Round], verdict: Verdict, evidenc
         "faults_by_kind": by_kind,
         "recovery_p50_s": _round(percentile(recoveries, 0.5)), "recovery_max_s": _round(max(recoveries, default=None)),
         "not_recovered": sum(1 for r in rounds if r.recovery_s is None),
+        "not_recovered_broker": sum(1 for r in rounds if r.recovery_s is None and r.stall is not None),
         "produce_failed": len(feed.failed), "worker_crashes": fleet.crashes,
         "verdict": verdict.as_dict(), "evidence": evidence,
         "round_log": [asdict(r) for r in rounds],

@@ -88,6 +88,43 @@ CASES = {
                "region, a Kremlin official said.", ""),
         ("de", "Nordkorea und Russland rücken zusammen. Ein Reiseveranstalter bietet Flüge nach Pjöngjang an.", ""),
     ],
+    "an exchange for a sending: the first clause keeps its own sides": [
+        ("en", "Moscow has handed air defence missiles to Pyongyang in exchange for sending its soldiers to back "
+               "Russia's war against Ukraine, an official in Seoul said.", "RUS>PRK:munitions,PRK>RUS:personnel"),
+        ("fr", "Un général évoque la possibilité que Moscou livre à Pyongyang des avions de chasse en contrepartie "
+               "de l'envoi de soldats nord-coréens en Russie.", "RUS>PRK:munitions,PRK>RUS:personnel"),
+    ],
+    "one item moves one way in an article, and a known direction makes 'deals between' redundant": [
+        ("de", "Nordkorea hat Russland Millionen Granaten geliefert. Beobachter sprechen von einem Waffenhandel "
+               "zwischen Nordkorea und Russland.", "PRK>RUS:munitions"),
+        ("en", "Russia received millions of shells from North Korea, Seoul says. Moscow sent Pyongyang shells "
+               "of its own making? Analysts doubt it.", "PRK>RUS:munitions"),
+    ],
+    "the source and its spokesman are no side": [
+        ("de", "Nach Angaben des ukrainischen Geheimdienstchefs, Kyrylo Budanow, liefert Moskau Know-how an "
+               "Pjöngjang.", "RUS>PRK:technology"),
+        ("fr", "L'armée sud-coréenne a estimé que le pays reclus avait expédié des obus à Moscou.",
+         "PRK>RUS:munitions"),
+    ],
+    "soldiers captured or killed are soldiers present": [
+        ("de", "Russland und Nordkorea schweigen. Kiew meldet die Gefangennahme zweier nordkoreanischer Soldaten "
+               "in Kursk.", "PRK>RUS:personnel"),
+        ("en", "Moscow and Pyongyang stay silent. Kyiv says it captured two North Korean soldiers in Kursk.",
+         "PRK>RUS:personnel"),
+    ],
+    "items and verbs the lexicon lacked": [
+        ("de", "Das Frachtschiff soll Waffen von Nordkorea nach Russland befördert haben.", "PRK>RUS:munitions"),
+        ("de", "Seoul verurteilt den Nachschub Nordkoreas an Munition für Russland.", "PRK>RUS:munitions"),
+        ("en", "Seoul condemned North Korea for sending military equipment and troops to Russia.",
+         "PRK>RUS:munitions,PRK>RUS:personnel"),
+        ("fr", "Pyongyang aurait fourni à la Russie du personnel et des obus.", "PRK>RUS:munitions,PRK>RUS:personnel"),
+        ("de", "Nordkorea wird weitere Armeeangehörige nach Kursk entsenden, meldet Moskau.", "PRK>RUS:personnel"),
+    ],
+    "no claim: conditions, science cooperation, missile tests": [
+        ("de", "Sollte Nordkorea Soldaten nach Russland entsenden, wird Seoul die Ukraine stärker unterstützen.", ""),
+        ("en", "Russia and North Korea agreed to expand exchanges in science and technology.", ""),
+        ("fr", "La Corée du Nord continue de violer les sanctions en testant des missiles, la Russie se tait.", ""),
+    ],
 }
 
 
