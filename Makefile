@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint install-dev install-broker prometheus schemas eval hydrate bench soak clean
+.PHONY: demo test lint install-dev install-broker prometheus schemas eval hydrate train bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ eval: install-dev
 
 # Texts of the real set: {"url", "text"} JSON lines (default .newsmon/real-fetched/), checked against the hashes.
 FETCHED ?= .newsmon/real-fetched
+# Retrain the transfer sentence classifier (needs the hydrated real set; later batches stay out until scored).
+train: install-dev
+	$(BIN)/newsmon train $(if $(BATCHES),--batches $(BATCHES),)
+
 hydrate: install-dev
 	$(BIN)/python -m tests.real_corpus hydrate $(FETCHED)
 

@@ -177,14 +177,15 @@ class ClaimExtractor:
     def __call__(self, doc: Doc) -> list[Claim]:
         mentions: list[Mention] = doc._.actor_mentions or []
         read: set[int] = set()  # sentences (start char) whose roles the rules read
-        claims = self._rule_claims(doc, mentions, read)
-        if doc._.transfer_scores and self.confidence.classifier:
+        tagged: dict[int, Tagged] = {}  # sentences the rules tagged -> their tags
+        claims = self._rule_claims(doc, mentions, read, tagged)
+        if doc._.transfer_scores is not None and self.confidence.classifier:
             read |= {c.evidence.start for c in claims}
-            claims += self._classifier_claims(doc, mentions, claims, self.confidence.classifier, read)
+            claims += self._classifier_claims(doc, mentions, claims, self.confidence.classifier, read, tagged)
         return claims
 
     def _classifier_claims(self, doc: Doc, mentions: list[Mention], found: list[Claim],
-                           settings: ClassifierClaims, read: set[int]) -> list[Claim]:
+                           settings: ClassifierClaims, read: set[int], tagged: dict[int, Tagged]) -> list[Claim]:
         """One claim per family the rules missed, from the sentence the classifier is surest of; never in a
         sentence whose roles the rules read (a claim there, or a side outside the pair)."""
         sents = list(doc.sents)
@@ -195,29 +196,29 @@ class ClaimExtractor:
             if family in ruled:
                 continue
             supplier, recipient = pair.split(">")
-            scored = sorted(((p, k) for k, scores in enumerate(doc._.transfer_scores)
-                             if (p := scores.get(family, 0.0)) >= settings.min_probability
-                             and sents[k].start_char not in read), reverse=True)
-            evidence = None
-            for probability, k in scored:
+            # Candidates name an item of the family that is not the recipient's own ("Russian troops") and no
+            # condition: the model reads words, the lexicon says what moves.
+            candidates = {}
+            for k, tags in tagged.items():  # sentences the rules tagged: a hint word and an actor or a place
                 sent = sents[k]
-                tagged = tag_sentence(sent, self.lexicon)
+                if sent.start_char in read:
+                    continue
                 found_here = mentions[bisect_left(starts, sent.start):bisect_left(starts, sent.end)]
                 owned = {m.tok_end - sent.start for m in found_here if m.kind == "demonym" and m.country == recipient}
-                # The sentence must name an item of the family that is not the recipient's own ("Russian troops"):
-                # the model reads words, the lexicon says what moves.
-                if any(it.family == family and i not in owned for i, it in tagged.items.items()) and not any(
-                        tag.cue in NOT_A_REPORT for tag in tagged.tags):
-                    evidence = probability, sent, tagged, found_here
-                    break
-            if evidence is None:
+                if any(it.family == family and i not in owned for i, it in tags.items.items()) and not any(
+                        tag.cue in NOT_A_REPORT for tag in tags.tags):
+                    candidates[k] = found_here
+            scored = [(p, k) for k, scores in doc._.transfer_scores.of(candidates).items()
+                      if (p := scores.get(family, 0.0)) >= settings.min_probability]
+            if not scored:
                 continue
-            probability, sent, tagged, found_here = evidence
-            speaker = self._speaker(tagged, found_here, sent.start, len(sent))[0] if found_here else None
+            probability, best = max(scored)
+            sent, tags, found_here = sents[best], tagged[best], candidates[best]
+            speaker = self._speaker(tags, found_here, sent.start, len(sent))[0] if found_here else None
             claimant_id, claimant_name = self._claimant_of(speaker)
-            cues = {t.cue for t in tagged.tags if t.cue}
-            modality = self._modality(tagged.tags, cues, 0, len(sent) - 1)
-            if modality == "assertion" and (speaker is not None or any(t.attribution for t in tagged.tags)):
+            cues = {t.cue for t in tags.tags if t.cue}
+            modality = self._modality(tags.tags, cues, 0, len(sent) - 1)
+            if modality == "assertion" and (speaker is not None or any(t.attribution for t in tags.tags)):
                 modality = "allegation"
             out.append(Claim(
                 supplier=supplier, recipient=recipient, parties=sorted({supplier, recipient}),
@@ -228,7 +229,8 @@ class ClaimExtractor:
             ))
         return out
 
-    def _rule_claims(self, doc: Doc, mentions: list[Mention], read: set[int]) -> list[Claim]:
+    def _rule_claims(self, doc: Doc, mentions: list[Mention], read: set[int], tagged_sents: dict[int, Tagged]
+                     ) -> list[Claim]:
         dyad_article = {m.country for m in mentions if m.country} >= DYAD
         claims: list[Claim] = []
         seen: set[tuple] = set()
@@ -257,7 +259,7 @@ class ClaimExtractor:
                 continue
             if not sent_mentions and not any(sent.start <= i < sent.end for i in places):
                 continue  # every claim needs an actor or a place in its sentence
-            tagged = tag_sentence(sent, self.lexicon)
+            tagged = tagged_sents[s_index] = tag_sentence(sent, self.lexicon)
             if not tagged.items or not any(t.trigger or t.marker == "exchange" for t in tagged.tags):
                 continue
             window = sents[max(0, s_index - CONTEXT_SENTENCES)].start

@@ -15,7 +15,7 @@ claim and later sentences repeating it would be taught as negatives.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +142,23 @@ def train(texts: Iterable[LabelledText], *, epochs: int = 12, seed: int = 0, dro
             classifier.update(examples[i:i + batch_size], sgd=optimizer, drop=dropout)
     positives = sum(1 for _, row in rows if any(row.cats.values()))
     return classifier, len(rows), positives
+
+
+class SentenceScores:
+    """Family probabilities of a Doc's sentences, computed when first asked for: the claim extractor asks
+    only about sentences that name an item of a family the rules missed, so most are never scored."""
+
+    def __init__(self, sentences: list[Span], score: Callable[[list[Span]], list[dict[str, float]]]):
+        self.sentences = sentences
+        self._score = score
+        self._known: dict[int, dict[str, float]] = {}
+
+    def of(self, indices: Iterable[int]) -> dict[int, dict[str, float]]:
+        wanted = list(dict.fromkeys(indices))
+        missing = [k for k in wanted if k not in self._known]
+        if missing:
+            self._known.update(zip(missing, self._score([self.sentences[k] for k in missing]), strict=True))
+        return {k: self._known[k] for k in wanted}
 
 
 class TransferClassifier:

@@ -1,8 +1,8 @@
 """``newsmon_transfer``: per-sentence transfer-family probabilities from the trained classifier.
 
-Only articles that name both Russia and North Korea are scored (the classifier was trained for that
-pair); other Docs get ``None``. The weights ship in ``data/models/transfer/`` and are rebuilt with
-``newsmon train``.
+Only articles that name both Russia and North Korea get scores (the classifier was trained for that
+pair), and only for the sentences the claim extractor asks about; other Docs get ``None``. The weights
+ship in ``data/models/transfer/`` and are rebuilt with ``newsmon train``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from streams.nlp.data_files import DATA_DIR, DataFileError
-from streams.nlp.transfer_classifier import DYAD, TransferClassifier
+from streams.nlp.transfer_classifier import DYAD, SentenceScores, TransferClassifier
 
 if not Doc.has_extension("transfer_scores"):
     Doc.set_extension("transfer_scores", default=None)
@@ -44,7 +44,7 @@ class TransferScorer:
     def __call__(self, doc: Doc) -> Doc:
         mentions = doc._.actor_mentions or []
         if {m.country for m in mentions if m.country} >= DYAD:
-            doc._.transfer_scores = self.classifier.score(list(doc.sents))
+            doc._.transfer_scores = SentenceScores(list(doc.sents), self.classifier.score)
         else:
             doc._.transfer_scores = None
         return doc

@@ -7,6 +7,7 @@ claim extractor does with a score, independent of the shipped weights.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from streams.nlp.pipeline import build_nlp, load_nlp, save_nlp
 from streams.nlp.transfer_classifier import (
     FAMILIES,
     LabelledText,
+    SentenceScores,
     TransferClassifier,
     read_hydrated,
     sentence_splitter,
@@ -86,11 +88,11 @@ def test_a_trained_classifier_separates_families_on_sentences_it_did_not_see(tra
 
 def test_the_pipeline_scores_sentences_only_of_articles_naming_both_states_and_saves_with_them(tmp_path):
     nlp = build_nlp("en")
-    both = nlp("North Korea sent shells to Russia. Officials met.")
-    assert len(both._.transfer_scores) == 2
+    both = nlp("North Korea sent shells to Russia. Officials met.")._.transfer_scores.of([0, 1])
+    assert set(both) == {0, 1} and set(both[0]) == set(FAMILIES)
     assert nlp("Germany sent tanks to Ukraine.")._.transfer_scores is None
     reloaded = load_nlp(save_nlp(nlp, tmp_path / "en"))
-    assert reloaded("North Korea sent shells to Russia. Officials met.")._.transfer_scores == both._.transfer_scores
+    assert reloaded("North Korea sent shells to Russia. Officials met.")._.transfer_scores.of([0, 1]) == both
 
 
 def claims_with_scores(text: str, lang: str, scores: dict[int, dict[str, float]]) -> list:
@@ -99,10 +101,14 @@ def claims_with_scores(text: str, lang: str, scores: dict[int, dict[str, float]]
     doc = nlp.make_doc(text)
     for name, proc in nlp.pipeline:
         if name == "newsmon_transfer":
-            doc._.transfer_scores = [scores.get(k, {}) for k, _ in enumerate(doc.sents)]
+            doc._.transfer_scores = SentenceScores(list(doc.sents), _given(scores, list(doc.sents)))
         else:
             doc = proc(doc)
     return doc._.claims
+
+
+def _given(scores: dict[int, dict[str, float]], sents: list) -> Callable:
+    return lambda asked: [scores.get(sents.index(s), {}) for s in asked]
 
 
 _PIPELINES: dict[str, spacy.language.Language] = {}
