@@ -1,6 +1,6 @@
 """Message contracts shared by newsmon's producers, workers and downstream consumers."""
 
-from schemas.alert import Alert, Corroborations
+from schemas.alert import Alert, AlertChange, Corroborations
 from schemas.codec import decode, encode
 from schemas.dead_letter import DeadLetter
 from schemas.enriched import (
@@ -20,6 +20,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Actor",
     "Alert",
+    "AlertChange",
     "Claim",
     "Corroborations",
     "DeadLetter",

@@ -19,6 +19,17 @@ class Corroborations(BaseModel):
     claimants: list[str] = Field(default_factory=list)
 
 
+class AlertChange(BaseModel):
+    """What changed the story, for change rules (new-modality, quantity-escalation, new-item)."""
+
+    trigger: Literal["new-modality", "quantity-escalation", "new-item"]
+    fact: str = Field(description="the changed fact, part of alert_id: 'confirmation:RUS', 'troops:15000', "
+                      "'item:engineers'")
+    headline: str = Field(description="the change in words: 'confirmed by Russia', '10,000 → 15,000 troops'")
+    before: str = Field(description="the state before, e.g. 'allegation by KOR, USA; denial by RUS'")
+    now: str = Field(description="the new state, e.g. 'confirmation by RUS'")
+
+
 class Alert(BaseModel):
     schema_version: int = 1
     alert_id: str
@@ -35,3 +46,4 @@ class Alert(BaseModel):
     last_seen: datetime
     corroborations: Corroborations
     evidence: Evidence
+    change: AlertChange | None = Field(None, description="set by change rules only: what changed, and before/now")

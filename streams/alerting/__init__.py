@@ -22,6 +22,11 @@ time-based, so the compacted ``alerts`` topic keeps one key per signature; after
 window lapses the same id comes back as ``new`` with ``first_seen`` and counts reset.
 The same article_id again changes nothing and yields no alert.
 
+Change rules (``trigger: new-modality | quantity-escalation | new-item``, ``changes.py``): a party's
+first confirmation/denial/intent, a figure ``factor`` times the largest of its unit in the window, an item
+new to the signature; each change is its own alert (alert_id over rule, signature and the changed fact)
+with ``Alert.change`` holding the state before it.
+
 Duplicates: ``DuplicateIndex`` (LSH bands over the 64-bit SimHash, time-windowed,
 bounded) gives ``duplicate_of``; within an alert an article whose fingerprint is within
 Hamming distance 6 of one already counted (or whose ``duplicate_of`` is) counts toward

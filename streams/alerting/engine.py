@@ -13,11 +13,28 @@ from datetime import datetime, timedelta
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
-from schemas.alert import Alert, Corroborations, Severity
-from schemas.enriched import Claim, EnrichedArticle
+from schemas.alert import Alert, AlertChange, Corroborations, Severity
+from schemas.enriched import Claim, EnrichedArticle, Modality
+from streams.alerting import changes
 from streams.alerting.duplicates import DEFAULT_MAX_DISTANCE
-from streams.alerting.novelty import NoveltyEntry, NoveltyState, as_utc, event_time, make_alert_id, signature
-from streams.alerting.rules import RuleSet, SignatureLevel, Trigger, conditions_met, load_rules
+from streams.alerting.novelty import (
+    ChangeRecord,
+    NoveltyEntry,
+    NoveltyState,
+    as_utc,
+    event_time,
+    make_alert_id,
+    signature,
+)
+from streams.alerting.rules import (
+    CHANGE_TRIGGERS,
+    DEFAULT_FACTOR,
+    RuleSet,
+    SignatureLevel,
+    Trigger,
+    conditions_met,
+    load_rules,
+)
 from streams.nlp.fingerprint import hamming
 from streams.settings import Settings
 
@@ -46,6 +63,12 @@ class ClaimMatch(BaseModel):
     url: str | None = None
     title: str | None = None
     names: dict[str, str] = Field(default_factory=dict, description="ISO3 -> country name, for the summary")
+    claims: list[Claim] = Field(default_factory=list,
+                                description="every claim of the article with this signature, `claim` first")
+    claimant_countries: dict[str, str] = Field(default_factory=dict,
+                                               description="non-ISO3 claimant id -> the state it speaks for")
+    watched_modalities: list[Modality] = Field(default_factory=list, description="new-modality rules only")
+    factor: float = Field(DEFAULT_FACTOR, description="quantity-escalation rules only")
 
     @field_validator("event_time", mode="before")
     @classmethod
@@ -60,6 +83,10 @@ class ClaimMatch(BaseModel):
     @property
     def alert_id(self) -> str:
         return make_alert_id(self.rule_id, self.signature)
+
+    @property
+    def all_claims(self) -> list[Claim]:
+        return self.claims or [self.claim]  # a match sent before `claims` existed
 
 
 def match(article: EnrichedArticle, ruleset: RuleSet) -> list[ClaimMatch]:
@@ -77,6 +104,8 @@ def match(article: EnrichedArticle, ruleset: RuleSet) -> list[ClaimMatch]:
             if known is not None:
                 known.items += [claim.item] if claim.item not in known.items else []
                 known.claimants += [c for c in claimants if c not in known.claimants]
+                known.claims.append(claim)
+                known.claimant_countries.update(changes.claimant_countries(article, [claim]))
                 continue
             m = ClaimMatch(
                 rule_id=rule.id, rule_title=rule.title, severity=rule.severity, trigger=rule.trigger,
@@ -86,6 +115,9 @@ def match(article: EnrichedArticle, ruleset: RuleSet) -> list[ClaimMatch]:
                 duplicate_of=article.duplicate_of, source=article.source, url=article.url, title=article.title,
                 names={code: names[code] for code in (claim.supplier, claim.recipient, *claim.parties)
                        if code in names},
+                claims=[claim], claimant_countries=changes.claimant_countries(article, [claim]),
+                watched_modalities=rule.watched_modalities if rule.trigger == "new-modality" else [],
+                factor=rule.escalation_factor,
             )
             found[m.key] = m
     return list(found.values())
@@ -117,6 +149,8 @@ def apply(m: ClaimMatch, state: NoveltyState, max_distance: int = DEFAULT_MAX_DI
     if entry is not None and m.article_id in entry.article_ids:
         # the same article again (replay, redelivery): change nothing
         return restated(m, entry) if restate else None
+    if m.trigger in CHANGE_TRIGGERS:
+        return _apply_change(m, entry, state, max_distance)
     if entry is None:
         entry = NoveltyEntry(alert_id=m.alert_id, rule_id=m.rule_id, signature=m.signature,
                              first_seen=m.event_time, last_seen=m.event_time, article_ids=[m.article_id],
@@ -142,9 +176,50 @@ def apply(m: ClaimMatch, state: NoveltyState, max_distance: int = DEFAULT_MAX_DI
     return build_alert(m, entry, novelty, new_claimants) if new_claimants else None
 
 
+def _new_entry(m: ClaimMatch) -> NoveltyEntry:
+    return NoveltyEntry(alert_id=m.alert_id, rule_id=m.rule_id, signature=m.signature, first_seen=m.event_time,
+                        last_seen=m.event_time, article_ids=[m.article_id], fingerprints=[m.fingerprint],
+                        claimants=list(m.claimants), items=list(m.items))
+
+
+def _apply_change(m: ClaimMatch, entry: NoveltyEntry | None, state: NoveltyState, max_distance: int) -> Alert | None:
+    """Change rules: compare the article with the entry as it was, then remember what it stated.
+
+    Each change is its own alert (alert_id over the changed fact), always ``new``: it is announced once, by
+    the article that made it; the entry keeps the announcement so a redelivery restates the same alert."""
+    claims = m.all_claims
+    change = changes.detect(m.trigger, claims, m.items, m.claimant_countries, m.names, entry, m.article_id,
+                            m.event_time, state.window, m.watched_modalities, m.factor)
+    if entry is None:
+        entry = _new_entry(m)
+    else:
+        state.record(entry, m.article_id, m.event_time, m.fingerprint, m.claimants, m.items,
+                     independent=not _near_copy(m, entry, max_distance))
+    changes.remember(entry, claims, m.claimant_countries, m.article_id, m.event_time, state.max_claimants)
+    if change is not None and any(c.fact == change.fact for c in entry.changes):
+        change = None  # announced earlier this episode (a claimant or item capped out of the entry since)
+    if change is not None:
+        entry.changes.append(change)
+    state.put(m.key, entry)
+    return None if change is None else _change_alert(m, entry, change)
+
+
+def _change_alert(m: ClaimMatch, entry: NoveltyEntry, change: ChangeRecord) -> Alert:
+    claims = m.all_claims
+    claim = claims[change.claim_index] if change.claim_index < len(claims) else m.claim
+    alert = build_alert(m.model_copy(update={"claim": claim}), entry, "new", change=change)
+    alert.alert_id = make_alert_id(m.rule_id, m.signature, change.fact)
+    alert.change = AlertChange(trigger=change.trigger, fact=change.fact, headline=change.headline,  # type: ignore[arg-type]
+                               before=change.before, now=change.now)
+    return alert
+
+
 def restated(m: ClaimMatch, entry: NoveltyEntry) -> Alert | None:
     """The alert ``m``'s article published when it was counted, with the current state; None if it published
     none. "new" only for the article that announced the episode, so a repeat never announces anything twice."""
+    if m.trigger in CHANGE_TRIGGERS:
+        change = next((c for c in entry.changes if c.article_id == m.article_id), None)
+        return None if change is None else _change_alert(m, entry, change)
     novelty = "new" if entry.announced_by == m.article_id else "repeat"
     if m.trigger == "new-signature":
         if entry.announced_by is None and entry.article_ids[:1] == [m.article_id] and entry.count == 1:
@@ -155,10 +230,11 @@ def restated(m: ClaimMatch, entry: NoveltyEntry) -> Alert | None:
     return build_alert(m, entry, novelty, [c for c in m.claimants if c in entry.claimants])
 
 
-def build_alert(m: ClaimMatch, entry: NoveltyEntry, novelty: str, new_claimants: list[str] | None = None) -> Alert:
+def build_alert(m: ClaimMatch, entry: NoveltyEntry, novelty: str, new_claimants: list[str] | None = None,
+                change: ChangeRecord | None = None) -> Alert:
     return Alert(
         alert_id=entry.alert_id, rule_id=m.rule_id, severity=m.severity, title=m.rule_title,
-        summary=summarize(m, entry, new_claimants), novelty=novelty, signature=m.signature, claim=m.claim,
+        summary=summarize(m, entry, new_claimants, change), novelty=novelty, signature=m.signature, claim=m.claim,
         matched=m.matched, article_id=m.article_id, first_seen=entry.first_seen, last_seen=entry.last_seen,
         corroborations=Corroborations(count=entry.count, independent_sources=entry.independent,
                                       article_ids=entry.article_ids, claimants=entry.claimants),
@@ -166,8 +242,12 @@ def build_alert(m: ClaimMatch, entry: NoveltyEntry, novelty: str, new_claimants:
     )
 
 
-def summarize(m: ClaimMatch, entry: NoveltyEntry, new_claimants: list[str] | None = None) -> str:
-    """One line: "North Korea → Russia: munitions [missiles, ammunition] (allegation, claimant USA) — '…'"."""
+def summarize(m: ClaimMatch, entry: NoveltyEntry, new_claimants: list[str] | None = None,
+              change: ChangeRecord | None = None) -> str:
+    """One line: "North Korea → Russia: munitions [missiles, ammunition] (allegation, claimant USA) — '…'".
+
+    A change reads as one: "confirmed by Russia: North Korea → Russia: … — before: allegation by KOR; now:
+    confirmation by RUS — '…'"."""
     claim = m.claim
 
     def name(code: str | None) -> str:
@@ -180,7 +260,10 @@ def summarize(m: ClaimMatch, entry: NoveltyEntry, new_claimants: list[str] | Non
     who = claim.claimant if claim.claimant and claim.claimant.isupper() else claim.claimant_name or claim.claimant
     quote = claim.evidence.sentence.strip()
     quote = quote if len(quote) <= QUOTE_CHARS else quote[: QUOTE_CHARS - 1].rstrip() + "…"
-    line = f"{sides}: {what} ({claim.modality}, claimant {who or 'unattributed'}) — '{quote}'"
+    head = f"{sides}: {what} ({claim.modality}, claimant {who or 'unattributed'})"
+    if change is not None:
+        return f"{change.headline}: {head} — before: {change.before}; now: {change.now} — '{quote}'"
+    line = f"{head} — '{quote}'"
     if new_claimants:
         line = f"new claimant {', '.join(new_claimants)} for " + line
     return line

@@ -43,9 +43,32 @@ def signature(claim: Claim, level: str = "family") -> str:
     return sig
 
 
-def make_alert_id(rule_id: str, sig: str) -> str:
-    """Nothing time-based: a replay, or a signature that is new again after the window, keeps its key."""
-    return hashlib.sha256(f"{rule_id}|{sig}".encode()).hexdigest()[:20]
+def make_alert_id(rule_id: str, sig: str, fact: str | None = None) -> str:
+    """Nothing time-based: a replay, or a signature that is new again after the window, keeps its key.
+
+    Change rules add the changed fact ("confirmation:RUS", "troops:15000"), so each change is its own alert."""
+    key = f"{rule_id}|{sig}" if fact is None else f"{rule_id}|{sig}|{fact}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+class SeenQuantity(BaseModel):
+    """One stated figure, kept so that "largest in the window" can be asked at any event time."""
+
+    value: float
+    seen: datetime
+    article_id: str
+
+
+class ChangeRecord(BaseModel):
+    """A change an article announced: enough to publish the very same alert again on redelivery."""
+
+    article_id: str
+    claim_index: int = 0
+    trigger: str
+    fact: str
+    headline: str
+    before: str
+    now: str
 
 
 class NoveltyEntry(BaseModel):
@@ -66,6 +89,13 @@ class NoveltyEntry(BaseModel):
     announced_by: str | None = Field(None, description="the article whose alert said 'new' this episode")
     alerted_by: list[str] = Field(default_factory=list,
                                   description="new-claimant rules: recent articles that published an alert, capped")
+    stated: dict[str, list[str]] = Field(default_factory=dict,
+                                         description="change rules: modality -> who stated it (ISO3 of a party's "
+                                         "officials, else the claimant id), capped")
+    quantities: dict[str, list[SeenQuantity]] = Field(default_factory=dict,
+                                                      description="change rules: unit -> recent figures, capped")
+    changes: list[ChangeRecord] = Field(default_factory=list,
+                                        description="change rules: the changes recent articles announced, capped")
 
 
 def _append(values: list[str], new: list[str] | str, cap: int) -> list[str]:
@@ -79,7 +109,8 @@ class NoveltyState:
     """Novelty entries keyed by ``rule_id|signature``; bounded by the window and per-entry caps."""
 
     def __init__(self, mapping: MutableMapping[str, dict] | None = None, window: timedelta = DEFAULT_WINDOW,
-                 max_article_ids: int = 50, max_fingerprints: int = 20, max_claimants: int = 50):
+                 max_article_ids: int = 50, max_fingerprints: int = 20, max_claimants: int = 50,
+                 max_quantities: int = 20):
         if window <= timedelta(0):
             raise ValueError("novelty window must be positive")
         self.mapping: MutableMapping[str, dict] = {} if mapping is None else mapping
@@ -87,6 +118,7 @@ class NoveltyState:
         self.max_article_ids = max_article_ids
         self.max_fingerprints = max_fingerprints
         self.max_claimants = max_claimants
+        self.max_quantities = max_quantities
 
     def get(self, key: str) -> NoveltyEntry | None:
         raw = self.mapping.get(key)
@@ -99,6 +131,11 @@ class NoveltyState:
         entry.claimants = entry.claimants[-self.max_claimants:]
         entry.items = entry.items[-self.max_claimants:]
         entry.alerted_by = entry.alerted_by[-self.max_article_ids:]
+        entry.stated = {modality: who[-self.max_claimants:] for modality, who in entry.stated.items()}
+        # at most max_quantities units, each with its last max_quantities figures
+        units = list(entry.quantities)[-self.max_quantities:]
+        entry.quantities = {unit: entry.quantities[unit][-self.max_quantities:] for unit in units}
+        entry.changes = entry.changes[-self.max_article_ids:]
         self.mapping[key] = entry.model_dump(mode="json")
 
     def is_live(self, entry: NoveltyEntry, now: datetime) -> bool:

@@ -22,7 +22,10 @@ RULES_PATH = DATA_DIR / "rules.yaml"
 ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 SignatureLevel = Literal["family", "item"]
-Trigger = Literal["new-signature", "new-claimant"]
+Trigger = Literal["new-signature", "new-claimant", "new-modality", "quantity-escalation", "new-item"]
+CHANGE_TRIGGERS: frozenset[str] = frozenset({"new-modality", "quantity-escalation", "new-item"})
+DEFAULT_CHANGE_MODALITIES: tuple[Modality, ...] = ("confirmation", "denial", "intent")
+DEFAULT_FACTOR = 1.5
 
 
 class Rule(BaseModel):
@@ -36,7 +39,10 @@ class Rule(BaseModel):
     description: str = ""
     enabled: bool = True
     trigger: Trigger = Field("new-signature", description="new-signature: first sighting of a claim signature; "
-                             "new-claimant: a further claimant for a signature already seen")
+                             "new-claimant: a further claimant for a signature already seen; "
+                             "new-modality: first confirmation/denial/intent by a party to the claim; "
+                             "quantity-escalation: a figure at least `factor` times the largest in the window; "
+                             "new-item: an item never seen under a family-level signature")
     signature: SignatureLevel = Field("family", description="item level of the claim signature")
     supplier: list[ISO3] = Field(default_factory=list)
     recipient: list[ISO3] = Field(default_factory=list)
@@ -48,12 +54,39 @@ class Rule(BaseModel):
     min_confidence: float = Field(0.0, ge=0.0, le=1.0, description="claims below this confidence do not match")
     topics: list[Slug] = Field(default_factory=list, description="article carries at least one of these topics")
     actors: list[str] = Field(default_factory=list, description="article mentions at least one of these actors")
+    change_modalities: list[Modality] | None = Field(
+        None, description="new-modality only: modalities whose first statement by a party alerts "
+        "(default confirmation, denial, intent)")
+    factor: float | None = Field(None, gt=1.0, description="quantity-escalation only: how many times the largest "
+                                 "figure seen in the window a new figure must be (default 1.5)")
 
     @model_validator(mode="after")
     def _direction_needs_sides(self) -> Rule:
         if self.either_direction and not (self.supplier or self.recipient):
             raise ValueError(f"rule {self.id!r}: either_direction needs a supplier or recipient list")
         return self
+
+    @model_validator(mode="after")
+    def _settings_fit_trigger(self) -> Rule:
+        # A setting for another trigger would be silently ignored: say so instead.
+        if self.change_modalities is not None and self.trigger != "new-modality":
+            raise ValueError(f"rule {self.id!r}: change_modalities needs trigger new-modality")
+        if self.change_modalities is not None and not self.change_modalities:
+            raise ValueError(f"rule {self.id!r}: change_modalities must not be empty")
+        if self.factor is not None and self.trigger != "quantity-escalation":
+            raise ValueError(f"rule {self.id!r}: factor needs trigger quantity-escalation")
+        if self.trigger == "new-item" and self.signature != "family":
+            raise ValueError(f"rule {self.id!r}: trigger new-item needs signature family "
+                             "(an item-level signature never sees a second item)")
+        return self
+
+    @property
+    def watched_modalities(self) -> list[Modality]:
+        return list(self.change_modalities or DEFAULT_CHANGE_MODALITIES)
+
+    @property
+    def escalation_factor(self) -> float:
+        return self.factor or DEFAULT_FACTOR
 
 
 class RuleSet(BaseModel):

@@ -69,4 +69,6 @@ def render_table(origin: str, article: EnrichedArticle, alerts: list[Alert]) -> 
         lines.append(f"              “{c.evidence.sentence[:140]}”")
     for a in alerts:
         lines.append(f"   ALERT {a.severity.upper():8} {a.novelty:6} {a.rule_id}: {a.summary[:120]}")
+        if a.change is not None:
+            lines.append(f"         change:  {a.change.headline} (before: {a.change.before}; now: {a.change.now})")
     return "\n".join(lines)

@@ -47,3 +47,14 @@ def test_table_format_is_readable(seeds_dir):
     assert result.returncode == 0
     assert "claim:     PRK → RUS munitions/weapons (suspicion, by United States)" in out
     assert "ALERT CRITICAL new    ru-kp-transfer" in out
+
+
+def test_table_shows_what_changed():
+    result = run_analyze("--format", "table", str(ROOT / "tests/test_streams/test_alerting/timeline.jsonl"))
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "ALERT CRITICAL new    ru-kp-confirmation: confirmed by Russia: North Korea → Russia" in out
+    assert ("change:  confirmed by Russia (before: allegation by KOR, USA; denial by RUS; "
+            "now: confirmation by RUS)") in out
+    assert "change:  10,000 → 15,000 troops (before: 10,000 troops; now: 15,000 troops)" in out
+    assert "change:  new item: engineers (before: troops; now: engineers)" in out

@@ -12,7 +12,8 @@ from streams.nlp.data_files import DataFileError
 
 from .factories import article, claim
 
-DEFAULT_IDS = {"ru-kp-transfer", "arms-to-russia", "tech-to-north-korea", "kp-personnel-abroad", "new-claimant"}
+DEFAULT_IDS = {"ru-kp-transfer", "arms-to-russia", "tech-to-north-korea", "kp-personnel-abroad", "new-claimant",
+               "ru-kp-confirmation", "ru-kp-escalation", "ru-kp-new-item"}
 
 
 def test_default_rules_load_with_version_and_ids():
