@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 import orjson
 
@@ -31,6 +34,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+async def _until_stopped(soak: Coroutine[Any, Any, dict]) -> dict:
+    """SIGTERM or Ctrl-C cancels the soak, so it stops the broker and workers it started (its ``finally``)."""
+    task = asyncio.current_task()
+    assert task is not None
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, task.cancel)
+    return await soak
+
+
 def run(args: argparse.Namespace) -> int:
     from streams.soak.report import render
     from streams.soak.runner import SoakOptions, run_soak
@@ -38,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     options = SoakOptions(rounds=args.rounds, seed=args.seed, rate=args.rate, workers=args.workers,
                           max_workers=args.max_workers, dwell=args.dwell, broker=args.broker,
                           keep_logs=args.keep_logs)
-    result = asyncio.run(run_soak(options))
+    try:
+        result = asyncio.run(_until_stopped(run_soak(options)))
+    except asyncio.CancelledError:
+        print("newsmon soak: stopped; its broker and workers were stopped too", file=sys.stderr)
+        return 130
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
     else:
