@@ -29,6 +29,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-workers", type=int, default=3, help="at most this many workers (default 3)")
     p.add_argument("--dwell", type=float, default=3.0, help="seconds of steady state between faults (default 3)")
     p.add_argument("--broker", help="use this bootstrap HOST:PORT instead of starting the embedded broker")
+    p.add_argument("--stagger", type=float, default=0.0,
+                   help="seconds between the two faults of a double (default 0: at once; the local broker can lose "
+                   "the group leader when two members leave within milliseconds, see README 'Soak')")
     p.add_argument("--keep-logs", action="store_true", help="keep broker and worker logs (kept anyway on failure)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.set_defaults(run=run)
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = SoakOptions(rounds=args.rounds, seed=args.seed, rate=args.rate, workers=args.workers,
                           max_workers=args.max_workers, dwell=args.dwell, broker=args.broker,
-                          keep_logs=args.keep_logs)
+                          keep_logs=args.keep_logs, stagger=args.stagger)
     try:
         result = asyncio.run(_until_stopped(run_soak(options)))
     except asyncio.CancelledError:

@@ -61,10 +61,12 @@ class Injection:
 class Fleet:
     """The workers of a soak; faults act on them from a thread, so the event loop keeps producing."""
 
-    def __init__(self, make_worker: Callable[[], WorkerProcess], session_timeout: float, rng: random.Random):
+    def __init__(self, make_worker: Callable[[], WorkerProcess], session_timeout: float, rng: random.Random,
+                 stagger: float = 0.0):
         self.make_worker = make_worker
         self.session_timeout = session_timeout
         self.rng = rng
+        self.stagger = stagger  # seconds between the two faults of a double (both still hit one rebalance)
         self.workers: list[WorkerProcess] = []
         self.retired: list[WorkerProcess] = []
         self.crashes: list[str] = []  # workers that exited without being told to, and why
@@ -91,8 +93,13 @@ class Fleet:
             if victim is not None:
                 injection.victims.append(victim.pid)
             plans.append((kind, victim))
-        await asyncio.gather(*(asyncio.to_thread(self._apply, kind, victim, injection) for kind, victim in plans))
+        await asyncio.gather(*(self._after(i * self.stagger, kind, victim, injection)
+                               for i, (kind, victim) in enumerate(plans)))
         return injection
+
+    async def _after(self, delay: float, kind: Fault, victim: WorkerProcess | None, injection: Injection) -> None:
+        await asyncio.sleep(delay)
+        await asyncio.to_thread(self._apply, kind, victim, injection)
 
     def _apply(self, kind: Fault, victim: WorkerProcess | None, injection: Injection) -> None:
         if kind is Fault.KILL9:

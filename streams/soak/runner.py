@@ -49,6 +49,7 @@ class SoakOptions:
     broker: str | None = None
     keep_logs: bool = False
     partitions: int = 4
+    stagger: float = 0.0  # seconds between the two faults of a double
 
 
 @dataclass
@@ -119,7 +120,7 @@ async def run_soak(options: SoakOptions) -> dict:
         env = local_env(settings, NEWSMON_BATCH_WITHIN="0.05", **{JOURNAL_ENV: str(journal)})
         return WorkerProcess(env, log_dir / f"worker-{len(journals) - 1}.log")
 
-    fleet = Fleet(make_worker, SESSION_TIMEOUT, rng)
+    fleet = Fleet(make_worker, SESSION_TIMEOUT, rng, options.stagger)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     witness = Witness(bootstrap, [names.raw, names.enriched, names.dlq, names.alerts, names.claims])
     feed = Feed(bootstrap, names.raw, options.rate, options.seed, f"soak-{options.seed}-{tag[:4]}")

@@ -1,8 +1,10 @@
 """Fault choice keeps the fleet within its bounds and is reproducible from the seed."""
 
+import asyncio
 import random
+import time
 
-from streams.soak.faults import Fault, choose
+from streams.soak.faults import Fault, Fleet, choose
 
 
 def play(seed: int, rounds: int, workers: int = 2, lo: int = 1, hi: int = 3) -> list[list[Fault]]:
@@ -30,3 +32,17 @@ def test_two_at_once_hit_two_workers_and_never_leave_none():
 def test_a_single_worker_is_never_asked_to_leave():
     rng = random.Random(0)
     assert all(Fault.LEAVE not in choose(rng, 1) and Fault.DOUBLE not in choose(rng, 1) for _ in range(100))
+
+
+def test_a_double_fault_can_be_staggered_and_each_worker_is_hit_once(monkeypatch):
+    class Worker:
+        def __init__(self, pid: int):
+            self.pid = pid
+
+    fleet = Fleet(lambda: None, session_timeout=0.0, rng=random.Random(1), stagger=0.3)
+    fleet.workers = [Worker(1), Worker(2), Worker(3)]
+    hits: list[tuple[int, float]] = []
+    monkeypatch.setattr(fleet, "_apply", lambda kind, victim, injection: hits.append((victim.pid, time.monotonic())))
+    injection = asyncio.run(fleet.inject([Fault.LEAVE, Fault.LEAVE]))
+    assert sorted(pid for pid, _ in hits) == sorted(injection.victims) and len(set(injection.victims)) == 2
+    assert hits[1][1] - hits[0][1] >= 0.3
