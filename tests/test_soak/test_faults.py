@@ -45,4 +45,4 @@ def test_a_double_fault_can_be_staggered_and_each_worker_is_hit_once(monkeypatch
     monkeypatch.setattr(fleet, "_apply", lambda kind, victim, injection: hits.append((victim.pid, time.monotonic())))
     injection = asyncio.run(fleet.inject([Fault.LEAVE, Fault.LEAVE]))
     assert sorted(pid for pid, _ in hits) == sorted(injection.victims) and len(set(injection.victims)) == 2
-    assert hits[1][1] - hits[0][1] >= 0.3
+    assert hits[1][1] - hits[0][1] >= 0.25  # the second waited for the stagger
