@@ -216,10 +216,8 @@ class ClaimExtractor:
             sent, tags, found_here = sents[best], tagged[best], candidates[best]
             speaker = self._speaker(tags, found_here, sent.start, len(sent))[0] if found_here else None
             claimant_id, claimant_name = self._claimant_of(speaker)
-            cues = {t.cue for t in tags.tags if t.cue}
-            modality = self._modality(tags.tags, cues, 0, len(sent) - 1)
-            if modality == "assertion" and (speaker is not None or any(t.attribution for t in tags.tags)):
-                modality = "allegation"
+            modality = self._modality(tags.tags, {t.cue for t in tags.tags if t.cue}, 0, len(sent) - 1,
+                                      attributed=speaker is not None)
             out.append(Claim(
                 supplier=supplier, recipient=recipient, parties=sorted({supplier, recipient}),
                 item=settings.item.get(family, family), family=family, modality=modality,
@@ -523,9 +521,7 @@ class ClaimExtractor:
                 continue
             claimant = speaker or (previous if clause >= 0 else None)
             claimant_id, claimant_name = self._claimant_of(claimant)
-            modality = self._modality(tags, cues, t_idx, idx)
-            if modality == "assertion" and (claimant is not None or any(t.attribution for t in tags)):
-                modality = "allegation"  # "..., the report said": attributed, so not a plain fact
+            modality = self._modality(tags, cues, t_idx, idx, attributed=claimant is not None)
             claim = Claim(
                 supplier=supplier, recipient=recipient, parties=party_set, item=item.item or "weapons",
                 family=item.family or "munitions", modality=modality,
@@ -1022,12 +1018,15 @@ class ClaimExtractor:
                                                            ""))
 
     @staticmethod
-    def _modality(tags: list[WordTags], cues: set[str], t_idx: int, idx: int) -> str:
+    def _modality(tags: list[WordTags], cues: set[str], t_idx: int, idx: int, attributed: bool = False) -> str:
         lo, hi = min(t_idx, idx), max(t_idx, idx)
         negated = any(tags[i].cue == "negation" for i in range(max(0, lo - 4), hi + 1))
         if "denial" in cues or negated:
             return "denial"
-        return next((m for m in MODALITY_ORDER if m in cues), "assertion")
+        modality = next((m for m in MODALITY_ORDER if m in cues), "assertion")
+        if modality == "assertion" and (attributed or any(t.attribution for t in tags)):
+            return "allegation"  # "..., the report said": attributed, so not a plain fact
+        return modality
 
     def _quantity(self, sent: Span, item_char: int) -> Quantity | None:
         best = None
