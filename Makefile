@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint install-dev install-broker prometheus schemas eval hydrate train bench soak clean
+.PHONY: demo test lint install-dev install-broker prometheus alertmanager openssl schemas eval hydrate train bench soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,22 @@ prometheus:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 	@promtool --version | head -1
 
+# A real Alertmanager (and amtool) for the forwarding and deploy/alertmanager tests (Debian package).
+alertmanager:
+	@command -v prometheus-alertmanager >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  prometheus-alertmanager >/dev/null; }
+	@prometheus-alertmanager --version 2>&1 | head -1
+
+# The openssl CLI makes the CA and certificates of the TLS tests (Debian package openssl).
+openssl:
+	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends openssl >/dev/null; }
+
 demo: install-broker
 	$(BIN)/newsmon demo
 
-test: install-dev prometheus
+test: install-dev prometheus alertmanager openssl
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -42,6 +42,8 @@ class Alert(BaseModel):
     claim: Claim
     matched: list[str] = Field(default_factory=list, description="rule conditions that matched")
     article_id: str
+    article_url: str | None = Field(None, description="URL of the article that raised or last updated the alert")
+    article_title: str | None = Field(None, description="title of that article")
     first_seen: datetime
     last_seen: datetime
     corroborations: Corroborations

@@ -9,7 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-ErrorKind = Literal["not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error"]
+# The worker's kinds, then those of `newsmon ingest` (a web page that yields no article), then the alerts that
+# Alertmanager refused (rejected) or that none of its instances accepted within NEWSMON_ALERTMANAGER_RETRY_FOR.
+ErrorKind = Literal["not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error",
+                    "no_text", "http_error", "not_html", "alertmanager_rejected", "alertmanager_unavailable"]
 
 # Kafka's default max.message.bytes is ~1 MB: a dead letter must stay publishable.
 MAX_PAYLOAD_BYTES = 256 * 1024
@@ -29,6 +32,7 @@ class DeadLetter(BaseModel):
     payload_truncated: bool = False
     payload_sha256: str
     failed_at: datetime
+    url: str | None = Field(None, description="the web page, for dead letters of newsmon ingest")
 
     @classmethod
     def from_bytes(
@@ -41,6 +45,7 @@ class DeadLetter(BaseModel):
         partition: int | None = None,
         offset: int | None = None,
         key: bytes | str | None = None,
+        url: str | None = None,
     ) -> DeadLetter:
         raw = payload or b""
         kept = raw[:MAX_PAYLOAD_BYTES]
@@ -63,4 +68,5 @@ class DeadLetter(BaseModel):
             payload_truncated=len(kept) < len(raw),
             payload_sha256=hashlib.sha256(raw).hexdigest(),
             failed_at=datetime.now(UTC),
+            url=url,
         )

@@ -6,6 +6,7 @@ import faust
 from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
 from streams.kafka.highwater import log_end_offsets
+from streams.kafka.security import aiokafka_security_kwargs, faust_credentials
 from streams.redelivery import guard_topics
 from streams.settings import Settings
 
@@ -36,7 +37,8 @@ async def _changelog_highwaters(self, partitions):  # noqa: ANN001, ANN202
     changelogs = [tp for tp in partitions if tp.topic.endswith("-changelog")]
     if not changelogs or self.consumer.in_transaction:
         return reported
-    return {**reported, **await log_end_offsets(settings.broker, changelogs, reported)}
+    return {**reported, **await log_end_offsets(settings.broker, changelogs, reported,
+                                                security=aiokafka_security_kwargs(settings))}
 
 
 AIOKafkaConsumerThread._highwaters = _changelog_highwaters
@@ -50,6 +52,7 @@ def create_app(cfg: Settings) -> faust.App:
         cfg.app_id,
         version=1,
         broker=[f"kafka://{b.strip()}" for b in cfg.broker.split(",")],
+        broker_credentials=faust_credentials(cfg),  # TLS / SASL (streams/kafka/security.py)
         store=cfg.store,
         datadir=str(cfg.data_dir),
         autodiscover=False,
@@ -73,6 +76,8 @@ def create_app(cfg: Settings) -> faust.App:
         table_cleanup_interval=60.0,
         debug=False,
         canonical_url=f"http://localhost:{cfg.web_port}",
+        web_tables_enabled=False,  # /table/ would list the novelty table (claims, article ids) to anyone who asks
+        web_router_enabled=False,  # /router/ (key -> worker lookups) is not used; the web port serves /metrics and /
     )
     # At every table recovery Faust compares the changelog offsets it holds with the broker's end offsets and
     # crashes with ConsistencyError when they are higher. The local broker under-reports end offsets after

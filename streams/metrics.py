@@ -18,7 +18,10 @@ from schemas import Alert
 
 disable_created_metrics()  # *_created series only double the scrape size
 
-DEAD_LETTER_REASONS = ("not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error")
+DEAD_LETTER_REASONS = ("not_json", "invalid_utf8", "invalid_schema", "empty", "too_large", "processing_error",
+                       "alertmanager_rejected", "alertmanager_unavailable")
+ALERTMANAGER_RETRY_REASONS = ("unreachable", "server_error")
+ALERTMANAGER_FAILURE_REASONS = ("rejected", "unavailable")
 # streams.redelivery.Action values, and gap_detected: offsets the fetcher skipped, held back (not acked)
 REREAD_ACTIONS = ("gap_detected", "reread", "accept_hole")
 FAMILIES = ("munitions", "technology", "personnel")
@@ -53,6 +56,14 @@ REREADS = Counter("newsmon_partition_rereads", "Gaps in source partitions: offse
 def count_gap(topic: str, offsets: int) -> None:
     """streams.redelivery's on_gap hook: one increment per gap, whatever its size."""
     REREADS.labels(topic, "gap_detected").inc()
+ALERTMANAGER_SENT = Counter("newsmon_alertmanager_alerts_sent", "Alerts accepted by Alertmanager.")
+ALERTMANAGER_FAILED = Counter("newsmon_alertmanager_alerts_failed", "Alerts Alertmanager refused (rejected) or that "
+                              "no instance accepted within the retry budget (unavailable); both are dead-lettered.",
+                              ["reason"])
+ALERTMANAGER_RETRIES = Counter("newsmon_alertmanager_retries", "Requests to an Alertmanager instance that failed and "
+                               "are tried again.", ["reason"])
+ALERTMANAGER_FAILING = Gauge("newsmon_alertmanager_failing", "1 while an Alertmanager instance fails requests (from "
+                             "its first failure until it accepts an alert again), else 0.")
 LAST_PROCESSED = Gauge("newsmon_last_processed_timestamp_seconds", "Unix time of the last enriched article.")
 
 
@@ -73,6 +84,10 @@ def initialise(version: str, spacy_model: str | None, rules_version: str, gazett
         DEAD_LETTERS.labels(reason)
     for family in FAMILIES:
         CLAIMS.labels(family)
+    for reason in ALERTMANAGER_RETRY_REASONS:
+        ALERTMANAGER_RETRIES.labels(reason)
+    for reason in ALERTMANAGER_FAILURE_REASONS:
+        ALERTMANAGER_FAILED.labels(reason)
     for stage in STAGES:
         STAGE.labels(stage)
     for topic in guarded_topics:

@@ -13,6 +13,7 @@ from streams.alerting.engine import AlertEngine
 from streams.app import app, settings
 from streams.delivery import count_assignment, forget_partitions
 from streams.kafka.admin import ensure_topics, topic_specs
+from streams.kafka.security import KafkaSecurityError, aiokafka_security_kwargs, check_connection
 from streams.metrics import REREADS, initialise
 from streams.nlp.gazetteer import load_gazetteer
 from streams.nlp.language import LANGUAGES
@@ -28,6 +29,9 @@ def _register() -> None:
     import agents.enrich  # noqa: F401
     import streams.tables  # noqa: F401
     import streams.web  # noqa: F401
+
+    if settings.alertmanager_urls:  # the forwarder consumes the alerts topic only when it has somewhere to send
+        import agents.alertmanager  # noqa: F401
 
     sources = settings.topics.sources
     guard = StallGuard(app, set(sources), settings.stall_after,
@@ -48,7 +52,9 @@ def _register() -> None:
 
 
 def prepare() -> None:
-    created = asyncio.run(ensure_topics(settings.broker, topic_specs(settings)))
+    asyncio.run(check_connection(settings))  # a refused TLS/SASL connection: one line naming the setting
+    created = asyncio.run(ensure_topics(settings.broker, topic_specs(settings),
+                                        security=aiokafka_security_kwargs(settings)))
     if created:
         print(f"created topics: {', '.join(created)}", flush=True)
     gazetteer = load_gazetteer()
@@ -67,11 +73,16 @@ def main() -> int:
     _register()
     try:
         prepare()
+    except KafkaSecurityError as exc:  # already names the setting to fix
+        print(f"newsmon worker: cannot connect to Kafka: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a clear line, e.g. when the broker is unreachable
         print(f"newsmon worker: cannot start: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
     print(f"newsmon worker {__version__}: broker {settings.broker}, metrics on "
           f"http://{settings.web_bind}:{settings.web_port}/metrics", flush=True)
+    if settings.alertmanager_urls:
+        print(f"forwarding alerts to Alertmanager: {', '.join(settings.alertmanager_urls)}", flush=True)
     worker = Worker(app, loglevel=settings.log_level, quiet=True)
     try:
         worker.execute_from_commandline()

@@ -235,7 +235,8 @@ def build_alert(m: ClaimMatch, entry: NoveltyEntry, novelty: str, new_claimants:
     return Alert(
         alert_id=entry.alert_id, rule_id=m.rule_id, severity=m.severity, title=m.rule_title,
         summary=summarize(m, entry, new_claimants, change), novelty=novelty, signature=m.signature, claim=m.claim,
-        matched=m.matched, article_id=m.article_id, first_seen=entry.first_seen, last_seen=entry.last_seen,
+        matched=m.matched, article_id=m.article_id, article_url=m.url, article_title=m.title,
+        first_seen=entry.first_seen, last_seen=entry.last_seen,
         corroborations=Corroborations(count=entry.count, independent_sources=entry.independent,
                                       article_ids=entry.article_ids, claimants=entry.claimants),
         evidence=m.claim.evidence,

@@ -14,6 +14,7 @@ from aiokafka.admin import NewTopic
 
 from schemas import RawArticle, decode, encode
 from streams.kafka.admin import ensure_topics
+from streams.kafka.security import env_security_kwargs
 
 
 def machine() -> dict:
@@ -118,7 +119,7 @@ def measure_nlp(articles: list[RawArticle], warm: list[RawArticle], processes: i
 async def produce_all(bootstrap: str, topic: str, items: list[tuple[bytes, bytes]]) -> float:
     """Produce ``(key, value)`` items as fast as possible, wait for every ack; returns seconds."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
-                                max_request_size=8 * 1024 * 1024)
+                                max_request_size=8 * 1024 * 1024, **env_security_kwargs())
     await producer.start()
     try:
         start = time.perf_counter()
@@ -133,7 +134,7 @@ async def assigned_consumer(bootstrap: str, topic: str, *, from_beginning: bool 
                             timeout: float = 20.0, **config: object) -> AIOKafkaConsumer:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 auto_offset_reset="earliest", fetch_max_bytes=16 * 1024 * 1024,
-                                max_partition_fetch_bytes=8 * 1024 * 1024, **config)
+                                max_partition_fetch_bytes=8 * 1024 * 1024, **env_security_kwargs(), **config)
     await consumer.start()
     try:
         deadline = time.monotonic() + timeout
@@ -162,11 +163,12 @@ async def measure_passthrough(bootstrap: str, prefix: str, payloads: list[tuple[
     (assigned, from the beginning) sends each record to a sink topic; timed from the start of
     consuming to the last produce acked."""
     src, dst = f"{prefix}passthrough.in", f"{prefix}passthrough.out"
-    await ensure_topics(bootstrap, [NewTopic(src, partitions, 1), NewTopic(dst, partitions, 1)])
+    await ensure_topics(bootstrap, [NewTopic(src, partitions, 1), NewTopic(dst, partitions, 1)],
+                        security=env_security_kwargs())
     produce_seconds = await produce_all(bootstrap, src, payloads)
     consumer = await assigned_consumer(bootstrap, src)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0,
-                                max_request_size=8 * 1024 * 1024)
+                                max_request_size=8 * 1024 * 1024, **env_security_kwargs())
     await producer.start()
     try:
         n, futures = len(payloads), []

@@ -33,6 +33,7 @@ from streams.bench.workers import BenchWorker, MemorySampler, WorkerError, cpu_s
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.consume import read_topic
+from streams.kafka.security import env_security_kwargs
 from streams.settings import Settings
 from streams.worker_process import LOCAL_BROKER_ENV, local_env
 
@@ -145,12 +146,12 @@ class Phase:
         self.settings = ctx.settings.model_copy(update={
             "broker": ctx.bootstrap, "app_id": f"newsmon-bench-{ctx.run_id}-{self.name}",
             "topic_prefix": f"bench-{ctx.run_id}-{self.name}."})
-        await ensure_topics(ctx.bootstrap, topic_specs(self.settings))
+        await ensure_topics(ctx.bootstrap, topic_specs(self.settings), security=env_security_kwargs())
         env = worker_env(ctx, self.settings, **self.env)
         self.procs = [BenchWorker(env, ctx.log_dir / f"worker-{self.name}-{i}.log") for i in range(self.workers)]
         self.reader = EnrichedReader(ctx.bootstrap, self.settings.topics.enriched)
         self.producer = AIOKafkaProducer(bootstrap_servers=ctx.bootstrap, acks="all", linger_ms=0,
-                                         max_request_size=8 * 1024 * 1024)
+                                         max_request_size=8 * 1024 * 1024, **env_security_kwargs())
         self.sampler: MemorySampler | None = None
         try:
             started = time.monotonic()
@@ -266,7 +267,8 @@ async def latency_run(phase: Phase, articles: list[RawArticle]) -> dict:
     send_seconds = max(sent.values()) - min(sent.values())
     complete = await phase.reader.wait_for(list(sent), 60.0, phase.procs)
     seen = dict(phase.reader.seen)
-    raw_records = await read_topic(ctx.bootstrap, phase.settings.topics.raw, expect=None, timeout=30, idle=1.0)
+    raw_records = await read_topic(ctx.bootstrap, phase.settings.topics.raw, expect=None, timeout=30, idle=1.0,
+                                   security=env_security_kwargs())
     raw_ts = {r.key.decode(): r.timestamp for r in raw_records if r.key and r.key.decode() in sent}
     by_receive = [(seen[k][0] - t) * 1000 for k, t in sent.items() if k in seen]
     # CreateTime is reliable when the broker kept the raw timestamps we set, and enriched ones are

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from streams import __version__
-from streams.cli import analyze, bench, broker, demo, replay, schemas, soak, train, worker
+from streams.cli import analyze, bench, broker, demo, ingest, replay, schemas, soak, train, worker
 
-COMMANDS = [broker, replay, analyze, worker, demo, bench, soak, train, schemas]
+COMMANDS = [broker, replay, ingest, analyze, worker, demo, bench, soak, train, schemas]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker, free_port, port_in_use
 from streams.kafka.replay import replay
+from streams.kafka.security import aiokafka_security_kwargs
 from streams.settings import Settings
 from streams.worker_process import LOCAL_BROKER_ENV, WorkerError, WorkerProcess
 
@@ -31,6 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="keep running after the replay, for manual 'newsmon replay' runs")
     p.add_argument("--port", type=int, default=9092, help="broker port (a free one is used if taken)")
     p.add_argument("--web-port", type=int, default=6066, help="worker web port for /metrics (default 6066)")
+    p.add_argument("--alertmanager-url", help="forward the alerts to these Alertmanager URLs, comma-separated "
+                   "(default NEWSMON_ALERTMANAGER_URL; empty = off)")
     p.set_defaults(run=run)
 
 
@@ -41,9 +44,9 @@ def run(args: argparse.Namespace) -> int:
     state_dir.mkdir(exist_ok=True)
     with EmbeddedBroker(port=port, log_path=state_dir / "demo-broker.log") as broker:
         settings = Settings.from_env(broker=broker.bootstrap, web_port=web_port, web_bind="127.0.0.1",
-                                     app_id=f"newsmon-demo-{int(time.time())}")
+                                     app_id=f"newsmon-demo-{int(time.time())}", alertmanager_url=args.alertmanager_url)
         print(f"broker   {broker.bootstrap} (embedded, memory only)")
-        asyncio.run(ensure_topics(settings.broker, topic_specs(settings)))
+        asyncio.run(ensure_topics(settings.broker, topic_specs(settings), security=aiokafka_security_kwargs(settings)))
         worker = _start_worker(settings, state_dir / "demo-worker.log")
         try:
             return asyncio.run(_demo(settings, args, worker))
@@ -56,21 +59,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _start_worker(settings: Settings, log_path: Path) -> WorkerProcess:
     worker = WorkerProcess({**LOCAL_BROKER_ENV, "NEWSMON_BATCH_WITHIN": "0.05", "NEWSMON_BROKER": settings.broker,
-                            "NEWSMON_APP_ID": settings.app_id}, log_path, web_port=settings.web_port).start()
+                            "NEWSMON_APP_ID": settings.app_id, "NEWSMON_ALERTMANAGER_URL": settings.alertmanager_url},
+                           log_path, web_port=settings.web_port).start()
     print(f"worker   pid {worker.pid}, log {log_path}")
     print(f"metrics  {worker.url}/metrics")
+    if settings.alertmanager_urls:
+        print(f"alertmanager {', '.join(settings.alertmanager_urls)} (alerts forwarded; GET /api/v2/alerts)")
     return worker
 
 
 async def _demo(settings: Settings, args: argparse.Namespace, worker: WorkerProcess) -> int:
     names = settings.topics
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker, enable_auto_commit=False,
-                                auto_offset_reset="earliest", max_partition_fetch_bytes=8 * 1024 * 1024)
+                                auto_offset_reset="earliest", max_partition_fetch_bytes=8 * 1024 * 1024,
+                                **aiokafka_security_kwargs(settings))
     await consumer.start()
     try:
         consumer.assign([TopicPartition(t, p) for t in (names.enriched, names.alerts, names.dlq)
                          for p in range(settings.partitions)])
-        report = await replay(args.paths, settings.broker, names.raw,
+        report = await replay(args.paths, settings.broker, names.raw, security=aiokafka_security_kwargs(settings),
                               on_error=lambda msg: print(f"skipped  {msg}", file=sys.stderr))
         print(f"replayed {report.summary()}\n")
         print(f"{'kind':<9} {'id':<20} what")

@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import sys
 
+from streams.cli.security_flags import add_security_flags, security_overrides
 from streams.kafka.replay import progress_printer, replay
+from streams.kafka.security import aiokafka_security_kwargs
 from streams.settings import Settings
 from streams.sources.files import expand
 
@@ -22,17 +24,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topic", help="target topic (default: <prefix>articles.raw)")
     p.add_argument("--rate", type=float, help="articles per second (default: as fast as possible)")
     p.add_argument("--repeat", type=int, default=1, help="send the whole set K times (same keys)")
+    add_security_flags(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(broker=args.broker)
+    settings = Settings.from_env(broker=args.broker, **security_overrides(args))
     topic = args.topic or settings.topics.raw
     total = sum(1 for _ in expand(args.paths))  # files; jsonl lines may add more, the bar adapts
     report = asyncio.run(replay(
         args.paths, settings.broker, topic, rate=args.rate, repeat=max(1, args.repeat),
         on_progress=progress_printer(total * max(1, args.repeat)),
         on_error=lambda msg: print(f"skipped {msg}", file=sys.stderr),
+        security=aiokafka_security_kwargs(settings),
     ))
     print(f"replay to {topic} on {settings.broker}: {report.summary()}")
     return 0 if report.failed == 0 and report.skipped == 0 else 1

@@ -48,10 +48,12 @@ def tansu_binary() -> Path:
 class EmbeddedBroker:
     """A memory-only broker subprocess; ``bootstrap`` is what clients connect to."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None):
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None, log_path: Path | None = None,
+                 advertised: str | None = None):
         self.host = host
         self.port = port or free_port(host)
         self.log_path = log_path
+        self.advertised = advertised  # HOST:PORT clients are sent to, e.g. a TLS proxy in front (default: itself)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -62,7 +64,8 @@ class EmbeddedBroker:
         if port_in_use(self.host, self.port):
             raise BrokerError(f"port {self.port} on {self.host} is already in use; pick another with --port")
         url = f"tcp://{self.host}:{self.port}"
-        cmd = [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        advertised = f"tcp://{self.advertised}" if self.advertised else url
+        cmd = [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
                "--storage-engine", "memory://tansu/"]
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "RUST_LOG": os.environ.get("RUST_LOG", "warn")}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 
 async def read_topic(bootstrap: str, topic: str, *, expect: int | None = None, timeout: float = 20.0,
-                     idle: float = 1.0) -> list[ConsumerRecord]:
+                     idle: float = 1.0, security: Mapping[str, Any] | None = None) -> list[ConsumerRecord]:
     """All records of ``topic``; stops at ``expect`` records, after ``idle`` quiet seconds, or ``timeout``."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
                                 auto_offset_reset="earliest", fetch_max_bytes=16 * 1024 * 1024,
-                                max_partition_fetch_bytes=8 * 1024 * 1024)
+                                max_partition_fetch_bytes=8 * 1024 * 1024, **(security or {}))
     await consumer.start()
     records: list[ConsumerRecord] = []
     try:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 async def log_end_offsets(bootstrap: str, partitions: Sequence[Any], reported: Mapping[Any, int],
-                          timeout: float = 10.0) -> dict[Any, int]:
+                          timeout: float = 10.0, security: Mapping[str, Any] | None = None) -> dict[Any, int]:
     """``reported`` (partition -> end offset), raised to where each partition's log really ends. The keys are
     returned as given (Faust's TP or aiokafka's TopicPartition); on any failure ``reported`` is kept."""
     out = {tp: reported[tp] for tp in partitions if tp in reported}
@@ -30,7 +30,8 @@ async def log_end_offsets(bootstrap: str, partitions: Sequence[Any], reported: M
     if not probe:
         return out
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=100,
-                                auto_offset_reset="latest", max_partition_fetch_bytes=8 * 1024 * 1024)
+                                auto_offset_reset="latest", max_partition_fetch_bytes=8 * 1024 * 1024,
+                                **(security or {}))
     try:
         await consumer.start()
         consumer.assign(list(probe))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
@@ -47,6 +48,7 @@ async def replay(
     repeat: int = 1,
     on_progress: Callable[[ReplayReport], None] | None = None,
     on_error: Callable[[str], None] | None = None,
+    security: Mapping[str, Any] | None = None,
 ) -> ReplayReport:
     report = ReplayReport()
     items = list(read_articles(paths))
@@ -61,7 +63,7 @@ async def replay(
         else:
             articles.append(with_id(item.article))
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5,
-                                max_request_size=8 * 1024 * 1024)
+                                max_request_size=8 * 1024 * 1024, **(security or {}))
     await producer.start()
     start = time.monotonic()
     try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaProducer
 
+from streams.kafka.security import env_security_kwargs
 from streams.soak.corpus import SoakMessage, messages
 
 
@@ -31,7 +32,7 @@ class Feed:
 
     async def _run(self) -> None:
         producer = AIOKafkaProducer(bootstrap_servers=self.bootstrap, acks="all", linger_ms=5,
-                                    max_request_size=8 * 1024 * 1024)
+                                    max_request_size=8 * 1024 * 1024, **env_security_kwargs())
         await producer.start()
         pending: list[tuple[SoakMessage, asyncio.Future]] = []
         try:

@@ -23,6 +23,7 @@ from streams.kafka.consume import read_topic
 from streams.kafka.journal import ENV as JOURNAL_ENV
 from streams.kafka.journal import read_journal
 from streams.kafka.offsets import committed_offsets
+from streams.kafka.security import env_security_kwargs
 from streams.settings import Settings
 from streams.soak.faults import Fault, Fleet, choose
 from streams.soak.feed import Feed
@@ -121,13 +122,13 @@ async def run_soak(options: SoakOptions) -> dict:
         return WorkerProcess(env, log_dir / f"worker-{len(journals) - 1}.log")
 
     fleet = Fleet(make_worker, SESSION_TIMEOUT, rng, options.stagger)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **env_security_kwargs())
     witness = Witness(bootstrap, [names.raw, names.enriched, names.dlq, names.alerts, names.claims])
     feed = Feed(bootstrap, names.raw, options.rate, options.seed, f"soak-{options.seed}-{tag[:4]}")
     rounds: list[Round] = []
     started = time.monotonic()
     try:
-        await ensure_topics(bootstrap, topic_specs(settings))
+        await ensure_topics(bootstrap, topic_specs(settings), security=env_security_kwargs())
         await admin.start()
         await witness.start()
         say(f"broker {bootstrap}, logs in {log_dir}; starting {options.workers} workers")
@@ -195,7 +196,7 @@ async def _drain_and_verify(options: SoakOptions, settings: Settings, admin: AIO
     committed = await committed_offsets(admin, settings.app_id,
                                         [(t, p) for t in sources for p in range(options.partitions)])
     highwater = {tp: hw for tp, hw in witness.highwater.items() if tp[0] in sources}
-    read = {t: await read_topic(settings.broker, t, idle=2.0, timeout=120) for t in
+    read = {t: await read_topic(settings.broker, t, idle=2.0, timeout=120, security=env_security_kwargs()) for t in
             (names.raw, names.enriched, names.dlq, names.alerts)}
     raw_held = {(r.partition, r.offset): r.key for r in read[names.raw]}
     enriched = [Output(r.key.decode(), r.partition, r.offset) for r in read[names.enriched] if r.key]

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from streams.kafka.security import env_security_kwargs
+
 Position = tuple[str, int, int]  # topic, partition, offset
 
 
@@ -30,7 +32,8 @@ class Witness:
     async def start(self, timeout: float = 30.0) -> Witness:
         consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False,
                                     auto_offset_reset="earliest", fetch_max_wait_ms=100,
-                                    fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024)
+                                    fetch_max_bytes=16 * 1024 * 1024, max_partition_fetch_bytes=8 * 1024 * 1024,
+                                    **env_security_kwargs())
         await consumer.start()
         self._consumer = consumer
         tps = []

@@ -25,7 +25,9 @@ DATASOURCE_UID = "newsmon-prometheus"
 ALWAYS_ALLOWED_LABELS = {"job", "instance"}
 
 CONTRACT = load_contract()
-METRICS = {m["name"]: m for m in CONTRACT["metrics"]}
+# worker metrics and those of `newsmon ingest`: the dashboard and the rules may use both
+DECLARED = CONTRACT["metrics"] + CONTRACT["ingest_metrics"]
+METRICS = {m["name"]: m for m in DECLARED}
 EXPRESSIONS = all_promql_expressions(ROOT)
 RECORDS = {r["record"] for g in load_rules()["groups"] for r in g["rules"] if "record" in r}
 
@@ -39,7 +41,7 @@ def prom_float(value: float) -> str:
 
 
 def test_contract_is_well_formed():
-    assert len(METRICS) == len(CONTRACT["metrics"]), "duplicate metric names in metric_contract.yml"
+    assert len(METRICS) == len(DECLARED), "duplicate metric names in metric_contract.yml"
     for name, m in METRICS.items():
         assert re.fullmatch(r"newsmon_[a-z_]+", name), name
         assert m["type"] in {"counter", "gauge", "histogram"}, name
@@ -145,6 +147,14 @@ def test_dashboard_covers_the_required_views(dashboard):
         "by (stage)",
         "by (topic, partition)",
         "by (rule_id, severity)",
+        "newsmon_ingest_articles_produced_total",
+        "newsmon_ingest_fetch_errors_total",
+        "newsmon_ingest_last_successful_poll_timestamp_seconds",
+        "newsmon_ingest_fetch_seconds_bucket",
+        "newsmon_alertmanager_alerts_sent_total",
+        "newsmon_alertmanager_alerts_failed_total",
+        "newsmon_alertmanager_retries_total",
+        "newsmon_alertmanager_failing",
     ]:
         assert needle in exprs, f"no dashboard query uses {needle!r}"
     annotations = {a["name"]: a["expr"] for a in dashboard["annotations"]["list"]}

@@ -21,6 +21,8 @@ REQUIRED_ALERTS = {
     "NewsmonConsumerLagGrowing",
     "NewsmonLatencySLOBurn",
     "NewsmonNewAlertSpike",
+    "NewsmonAlertmanagerForwardingFailing",
+    "NewsmonAlertsNotDelivered",
 }
 
 

@@ -1,0 +1,1 @@
+"""Outputs to systems other than Kafka (Alertmanager), with their retries and outcomes."""
