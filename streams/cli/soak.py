@@ -32,6 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--stagger", type=float, default=0.0,
                    help="seconds between the two faults of a double (default 0: at once; the local broker can lose "
                    "the group leader when two members leave within milliseconds, see README 'Soak')")
+    p.add_argument("--no-free-ghost-leader", dest="free_ghost_leader", action="store_false",
+                   help="do not free a group the local broker keeps with a departed leader (the round then never "
+                   "recovers and the soak fails); see README 'Soak'")
     p.add_argument("--keep-logs", action="store_true", help="keep broker and worker logs (kept anyway on failure)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the summary")
     p.set_defaults(run=run)
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
 
     options = SoakOptions(rounds=args.rounds, seed=args.seed, rate=args.rate, workers=args.workers,
                           max_workers=args.max_workers, dwell=args.dwell, broker=args.broker,
-                          keep_logs=args.keep_logs, stagger=args.stagger)
+                          keep_logs=args.keep_logs, stagger=args.stagger,
+                          free_ghost_leader=args.free_ghost_leader)
     try:
         result = asyncio.run(_until_stopped(run_soak(options)))
     except asyncio.CancelledError:

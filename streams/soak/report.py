@@ -16,6 +16,9 @@ def render(result: dict) -> str:
         f"not recovered {result['not_recovered']}"
         + (f" (broker kept the group without a live leader: {result['not_recovered_broker']})"
            if result.get("not_recovered_broker") else ""),
+        *([f"broker faults: a departed leader kept by the broker, freed {result['broker_leaderless_freed']} times "
+            f"(max recovery without one: {_s(result['recovered_without_broker_fault_max_s'])})"]
+          if result.get("broker_leaderless_freed") else []),
         f"alerts: new twice in a window {len(v['new_twice'])}, missing corroborations {len(v['alerts_missing'])}",
         f"lag at the end: {v['lag'] or 0}; orphan processes: {v['orphans'] or 0}",
     ]

@@ -20,6 +20,7 @@ from schemas import EnrichedArticle
 from streams.kafka.admin import ensure_topics, topic_specs
 from streams.kafka.broker import EmbeddedBroker
 from streams.kafka.consume import read_topic
+from streams.kafka.ghost_leader import free_group
 from streams.kafka.journal import ENV as JOURNAL_ENV
 from streams.kafka.journal import read_journal
 from streams.kafka.offsets import committed_offsets
@@ -35,6 +36,7 @@ from streams.worker_process import WorkerProcess, local_env
 
 log = logging.getLogger(__name__)
 SESSION_TIMEOUT = 6.0
+GHOST_EVERY = 5.0  # seconds between looks for a group kept by a departed leader
 
 
 @dataclass
@@ -51,6 +53,7 @@ class SoakOptions:
     keep_logs: bool = False
     partitions: int = 4
     stagger: float = 0.0  # seconds between the two faults of a double
+    free_ghost_leader: bool = True  # free a group the broker keeps with a departed leader (a broker fault, counted)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Round:
     recovery_s: float | None  # fault to "everything produced before it is committed"; None: never
     orphans: list[int] = field(default_factory=list)
     stall: str | None = None  # why it never recovered, when known: "broker_leaderless_group" (streams/soak/group.py)
+    ghosts_freed: list[str] = field(default_factory=list)  # departed leaders the broker kept naming, freed meanwhile
 
 
 def _crash_line(worker: WorkerProcess) -> str:
@@ -84,9 +88,34 @@ async def _settled(admin: AIOKafkaAdminClient, group: str, targets: dict[tuple[s
     return all(committed.get(tp, 0) >= hw for tp, hw in targets.items())
 
 
+class GhostDoctor:
+    """Frees the group when the broker keeps a departed leader (streams/kafka/ghost_leader.py), at most every
+    ``GHOST_EVERY`` seconds, and remembers whom it freed: a broker fault, reported apart from the workers'."""
+
+    def __init__(self, bootstrap: str, group: str, enabled: bool, security: dict):
+        self.bootstrap, self.group, self.enabled, self.security = bootstrap, group, enabled, security
+        self.freed: list[str] = []
+        self._last = 0.0
+
+    async def check(self, fleet: Fleet) -> None:
+        if not self.enabled or time.monotonic() - self._last < GHOST_EVERY or _group_stall(fleet) is None:
+            return
+        self._last = time.monotonic()
+        try:
+            ghost = await free_group(self.bootstrap, self.group, session_ms=int(SESSION_TIMEOUT * 1000),
+                                     **self.security)
+        except Exception as exc:  # noqa: BLE001 - a failed cure leaves the stall to be reported, as without it
+            say(f"freeing the group's departed leader failed: {exc!r}")
+            return
+        if ghost:
+            say(f"the broker kept departed member {ghost} as leader; took its place, assigned nothing, left")
+            self.freed.append(ghost)
+
+
 async def _wait_committed(admin: AIOKafkaAdminClient, group: str, targets: dict[tuple[str, int], int],
-                          timeout: float, fleet: Fleet) -> bool:
+                          timeout: float, fleet: Fleet, doctor: GhostDoctor | None = None) -> bool:
     deadline = time.monotonic() + timeout
+    checked = time.monotonic()
     while time.monotonic() < deadline:
         if await _settled(admin, group, targets):
             return True
@@ -98,6 +127,9 @@ async def _wait_committed(admin: AIOKafkaAdminClient, group: str, targets: dict[
                 fleet.retired.append(worker)
                 await asyncio.to_thread(fleet.start_one)
                 break
+        if doctor is not None and time.monotonic() - checked > GHOST_EVERY:
+            checked = time.monotonic()
+            await doctor.check(fleet)
         await asyncio.sleep(0.5)
     return False
 
@@ -125,6 +157,7 @@ async def run_soak(options: SoakOptions) -> dict:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **env_security_kwargs())
     witness = Witness(bootstrap, [names.raw, names.enriched, names.dlq, names.alerts, names.claims])
     feed = Feed(bootstrap, names.raw, options.rate, options.seed, f"soak-{options.seed}-{tag[:4]}")
+    doctor = GhostDoctor(bootstrap, settings.app_id, options.free_ghost_leader, env_security_kwargs())
     rounds: list[Round] = []
     started = time.monotonic()
     try:
@@ -137,7 +170,7 @@ async def run_soak(options: SoakOptions) -> dict:
         raw_tps = {(names.raw, p) for p in range(options.partitions)}
         await asyncio.sleep(options.dwell)
         first = {tp: witness.highwater.get(tp, 0) for tp in raw_tps}
-        if not await _wait_committed(admin, settings.app_id, first, options.recover_timeout, fleet):
+        if not await _wait_committed(admin, settings.app_id, first, options.recover_timeout, fleet, doctor):
             say("the group never caught up before the first fault")
         for number in range(1, options.rounds + 1):
             kinds = choose(rng, len(fleet.workers), 1, options.max_workers)
@@ -146,10 +179,12 @@ async def run_soak(options: SoakOptions) -> dict:
                 f"({len(fleet.workers)} workers, {len(feed.produced)} produced)")
             injection = await fleet.inject(kinds)
             orphans = await asyncio.to_thread(wait_gone, injection.orphans_watch, 10.0)
-            ok = await _wait_committed(admin, settings.app_id, at_fault, options.recover_timeout, fleet)
+            freed_before = len(doctor.freed)
+            ok = await _wait_committed(admin, settings.app_id, at_fault, options.recover_timeout, fleet, doctor)
             recovery = time.monotonic() - injection.started if ok else None
             stall = None if ok else _group_stall(fleet)
-            rounds.append(Round(number, [k.value for k in kinds], injection.victims, recovery, orphans, stall))
+            rounds.append(Round(number, [k.value for k in kinds], injection.victims, recovery, orphans, stall,
+                                doctor.freed[freed_before:]))
             say(f"round {number}: recovered in {recovery:.1f}s" if ok else
                 f"round {number}: NOT recovered" + (f" ({stall})" if stall else ""))
             await asyncio.sleep(options.dwell)
@@ -264,6 +299,9 @@ def _result(options: SoakOptions, rounds: list[Round], verdict: Verdict, evidenc
         "recovery_p50_s": _round(percentile(recoveries, 0.5)), "recovery_max_s": _round(max(recoveries, default=None)),
         "not_recovered": sum(1 for r in rounds if r.recovery_s is None),
         "not_recovered_broker": sum(1 for r in rounds if r.recovery_s is None and r.stall is not None),
+        "broker_leaderless_freed": sum(len(r.ghosts_freed) for r in rounds),
+        "recovered_without_broker_fault_max_s": _round(max(
+            (r.recovery_s for r in rounds if r.recovery_s is not None and not r.ghosts_freed), default=None)),
         "produce_failed": len(feed.failed), "worker_crashes": fleet.crashes,
         "verdict": verdict.as_dict(), "evidence": evidence,
         "round_log": [asdict(r) for r in rounds],
