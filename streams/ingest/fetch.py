@@ -63,7 +63,11 @@ class RobotsDisallowed(Exception):
 
 
 class HostGate:
-    """At most ``concurrency`` requests in flight and one start every ``1 / rate`` seconds per host."""
+    """At most ``concurrency`` requests in flight and one start every ``1 / rate`` seconds per host.
+
+    The next start is counted from when this one really started, not from when it was due: a start
+    delayed by a busy event loop must not let the following one go early (no bursts to catch up).
+    """
 
     def __init__(self, rate: float, concurrency: int):
         self.interval = 1.0 / rate
@@ -75,10 +79,10 @@ class HostGate:
     async def slot(self) -> AsyncIterator[None]:
         async with self._slots:
             async with self._lock:
-                now = time.monotonic()
-                if self._next_start > now:
-                    await asyncio.sleep(self._next_start - now)
-                self._next_start = max(now, self._next_start) + self.interval
+                wait = self._next_start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._next_start = time.monotonic() + self.interval
             yield
 
 

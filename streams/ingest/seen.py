@@ -1,7 +1,9 @@
 """URLs already handled, remembered in a compacted Kafka topic so several processes and restarts agree.
 
-Key: the normalised URL; value: when and how it was handled. The topic is read whole at start and tailed
-before every poll; entries older than the window are forgotten (a tombstone lets compaction drop them).
+Key: the normalised URL; value: when and how it was handled. The topic is read whole at start and again up
+to its current end before every poll, so a URL another process remembered (acknowledged by the broker)
+before this poll began is never fetched again; entries older than the window are forgotten (a tombstone
+lets compaction drop them).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class SeenUrls:
         self.topic = topic
         self.window = window
         self._seen: dict[str, datetime] = {}
+        self._tps: list[TopicPartition] = []
 
     def __contains__(self, url: str) -> bool:
         at = self._seen.get(url)
@@ -30,7 +33,7 @@ class SeenUrls:
         return len(self._seen)
 
     async def load(self, timeout: float = 30.0) -> int:
-        """Read the topic up to its highwater (the fetch highwater: the local broker's end offsets lie)."""
+        """Read the whole topic, up to its end as the broker reported it after this call began."""
         deadline = time.monotonic() + timeout
         partitions = self.reader.partitions_for_topic(self.topic)
         while not partitions and time.monotonic() < deadline:
@@ -40,28 +43,46 @@ class SeenUrls:
                 await asyncio.sleep(0.2)
         if not partitions:
             raise RuntimeError(f"topic {self.topic} not found")
-        tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-        self.reader.assign(tps)
-        await self.reader.seek_to_beginning(*tps)
-        while time.monotonic() < deadline:
-            self._apply(await self.reader.getmany(timeout_ms=200))
-            if await self._at_end(tps):
-                break
-        else:
-            raise RuntimeError(f"could not read {self.topic} to its end within {timeout:g}s")
+        self._tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+        self.reader.assign(self._tps)
+        await self.reader.seek_to_beginning(*self._tps)
+        await self._read_to_end(deadline)
         await self._forget_expired()
         return len(self._seen)
 
-    async def _at_end(self, tps: list[TopicPartition]) -> bool:
-        for tp in tps:
-            highwater = self.reader.highwater(tp)
-            if highwater is None or await self.reader.position(tp) < highwater:
-                return False
-        return True
+    async def refresh(self, timeout: float = 30.0) -> None:
+        """Take in everything other ingest processes remembered before this call began.
 
-    async def refresh(self) -> None:
-        """Take in what other ingest processes remembered since the last look."""
-        self._apply(await self.reader.getmany(timeout_ms=50))
+        Whatever a short poll happens to return is not enough: under load the reader's fetch may not
+        have come back yet, and this process would fetch and produce a page another one already did.
+        """
+        await self._read_to_end(time.monotonic() + timeout)
+
+    async def _read_to_end(self, deadline: float) -> None:
+        """Consume every partition up to a fetch highwater the broker computed after this call began.
+
+        The fetch highwater, not end offsets: the local broker's end offsets lie after batched produces.
+        The reader always has one fetch in flight per broker, so the first answer that arrives after the
+        start may have been computed before it; the next answer was requested after that one arrived,
+        so its highwater counts every record acknowledged before the start.
+        """
+        started_ms = time.time() * 1000
+        first_answer: dict[TopicPartition, int] = {}
+        behind = set(self._tps)
+        while True:
+            self._apply(await self.reader.getmany(timeout_ms=100))
+            for tp in list(behind):
+                answered_ms = self.reader.last_poll_timestamp(tp)
+                if answered_ms is None or answered_ms <= started_ms:
+                    continue
+                if first_answer.setdefault(tp, answered_ms) == answered_ms:
+                    continue
+                if await self.reader.position(tp) >= self.reader.highwater(tp):
+                    behind.discard(tp)
+            if not behind:
+                return
+            if time.monotonic() >= deadline:
+                raise RuntimeError(f"could not read {self.topic} to its end in time")
 
     def _apply(self, batches: dict) -> None:
         for records in batches.values():
