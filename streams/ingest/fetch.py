@@ -99,6 +99,7 @@ class PoliteFetcher:
     session: aiohttp.ClientSession
     _gates: dict[str, HostGate] = field(default_factory=dict)
     _robots: dict[str, _Robots] = field(default_factory=dict)
+    _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def limit_host(self, host: str, rate: float, concurrency: int) -> None:
         """The strictest limits configured for a host win (several sources may share it)."""
@@ -113,10 +114,11 @@ class PoliteFetcher:
 
     async def allowed(self, url: str) -> bool:
         host = host_of(url)
-        robots = self._robots.get(host)
-        if robots is None or time.monotonic() - robots.fetched > ROBOTS_TTL:
-            robots = await self._fetch_robots(url)
-            self._robots[host] = robots
+        async with self._robots_locks.setdefault(host, asyncio.Lock()):  # one robots.txt fetch per host at a time
+            robots = self._robots.get(host)
+            if robots is None or time.monotonic() - robots.fetched > ROBOTS_TTL:
+                robots = await self._fetch_robots(url)
+                self._robots[host] = robots
         if robots.disallow_all:
             return False
         return robots.parser is None or robots.parser.can_fetch(self.politeness.user_agent, url)
