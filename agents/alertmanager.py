@@ -8,6 +8,7 @@ fills up, never the other topics.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -18,7 +19,7 @@ from streams import metrics
 from streams.alerting.alertmanager import postable_alert
 from streams.app import app, settings
 from streams.delivery import dead_letter_send, deliver, track_lag
-from streams.redelivery import guard_topics
+from streams.redelivery import StallGuard, guard_topics
 from streams.sinks.alertmanager import AlertmanagerClient
 from streams.topics import alerts_topic, dlq_topic
 
@@ -27,6 +28,38 @@ ACTIVE_FOR = timedelta(seconds=settings.alertmanager_active_for)
 # Faust's losses around rebalances (skipped events acked, a head record committed over; streams/redelivery.py)
 # are held back for the alerts topic too, now that an agent consumes it.
 guard_topics({settings.topics.alerts}, on_gap=metrics.count_gap)
+
+
+class _Forwarding:
+    busy = False  # an alert is being forwarded (for minutes while Alertmanager is down)
+
+
+class AlertsStallGuard(StallGuard):
+    """The stall guard of the source topics, for the alerts topic: a record that vanished between fetch and
+    agent (seen after a restart: the new worker never got the alerts the stopped one had let go of) is read
+    again. While an alert waits for Alertmanager its partition stands still on purpose, and the wait may be
+    longer than the stall time: the guard then starts counting afresh instead of reading it again."""
+
+    async def check(self) -> None:
+        if _Forwarding.busy:
+            with contextlib.suppress(Exception):  # never raise in a timer; no assignment before the first one
+                self.forget(self.app.consumer.assignment())
+            return
+        await super().check()
+
+
+guard = AlertsStallGuard(app, {settings.topics.alerts}, settings.stall_after,
+                         on_action=lambda topic, action: metrics.REREADS.labels(topic, action.value).inc())
+
+
+@app.timer(interval=max(0.5, settings.stall_after / 4))
+async def _reread_stalled_alerts() -> None:
+    await guard.check()
+
+
+@app.on_partitions_revoked.connect
+async def _forget_revoked(sender, revoked, **kwargs) -> None:  # noqa: ANN001, ANN003
+    guard.forget(revoked)
 
 
 def _stopping() -> bool:
@@ -72,12 +105,15 @@ async def forward_alerts(stream):  # noqa: ANN001, ANN201
     manual = stream.noack()
     try:
         async for event in manual.events():
+            _Forwarding.busy = True
             try:
                 done = await forward(event.message, client)
             except Exception as exc:  # noqa: BLE001 — an escaping exception would crash the agent
                 log.exception("forwarding an alert failed")
                 await _dead_letter(event.message, "processing_error", repr(exc)[:500])
                 done = True
+            finally:
+                _Forwarding.busy = False
             if done:
                 await manual.ack(event)
             else:  # not acked, so never committed; no longer awaited by the rebalance or the shutdown

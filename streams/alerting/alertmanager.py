@@ -1,10 +1,13 @@
 """An Alert as Alertmanager sees it: the body of ``POST /api/v2/alerts`` (pure, no I/O).
 
-Alertmanager identifies an alert by its label set, so the labels are what stays the same for one ``alert_id``
-(rule, signature, sides, family) and nothing that changes with the next article: a repeat of a claim then
-refreshes the same Alertmanager alert (annotations, ``endsAt``) instead of opening a second one and paging
-again. Every label value comes from a closed set (rules, ISO3 codes, families, signatures of the rules), so
-routing and silences can match them; the free text (evidence, title, URL) goes into annotations.
+Alertmanager identifies an alert by its label set, so the labels are exactly what ``alert_id`` is made of
+(rule, signature and, for a change rule, the changed fact) plus what follows from those (sides, family,
+severity), and nothing that changes with the next article: a repeat of a claim then refreshes the same
+Alertmanager alert (annotations, ``endsAt``) instead of opening a second one and paging again, and two
+alert ids never share one Alertmanager alert (Alertmanager would merge them: two changes of one signature,
+a new item and then another, were one alert before the ``change`` label). Label values come from closed sets
+(rules, ISO3 codes, families, the rules' signatures and change facts), so routing and silences can match them;
+the free text (evidence, title, URL) goes into annotations.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ MAX_ANNOTATION_CHARS = 2000
 # Identity of an Alertmanager alert; `novelty` is "new" for a claim signature, "change" for a change rule
 # (confirmation, escalation, new item): both stay fixed for one alert_id, unlike the Alert's new/repeat.
 LABELS = ("alertname", "severity", "rule_id", "signature", "supplier", "recipient", "family", "novelty", "source")
+# Change rules only: the changed fact that is part of their alert_id ("confirmation:RUS", "troops:15000",
+# "item:engineers").
+CHANGE_LABEL = "change"
 
 
 def alertname(rule_id: str) -> str:
@@ -39,6 +45,7 @@ def labels(alert: Alert) -> dict[str, str]:
         "family": claim.family,
         "novelty": "change" if alert.change is not None else "new",
         "source": SOURCE,
+        **({CHANGE_LABEL: alert.change.fact} if alert.change is not None else {}),
     }
 
 

@@ -80,12 +80,27 @@ def test_unknown_direction_is_a_bounded_label_value():
     assert labels(alert)["signature"] == alert.signature
 
 
-def test_change_alerts_are_labelled_as_changes():
+def test_change_alerts_are_labelled_as_changes_with_their_fact():
     denial = claim(modality="denial", claimant="RUS", sentence="Der Kreml bestritt, Waffen erhalten zu haben.")
     alerts = _alerts(article("c1", [claim()]), article("c2", [denial], published_at=T0 + DAY))
     change = next(a for a in alerts if a.change is not None)
     assert labels(change)["novelty"] == "change"
+    assert labels(change)["change"] == change.change.fact == "denial:RUS"
     assert annotations(change)["change"] == change.change.headline
+    assert "change" not in labels(next(a for a in alerts if a.change is None))
+
+
+def test_two_changes_of_one_signature_are_two_alertmanager_alerts():
+    """Alertmanager merges alerts with equal labels: each alert id needs a label set of its own."""
+    shells = claim(item="artillery-shells", sentence="Nordkorea liefert Granaten an Russland.")
+    missiles = claim(item="missiles", sentence="Nordkorea liefert Raketen an Russland.")
+    alerts = _alerts(article("i1", [claim()]), article("i2", [shells], published_at=T0 + DAY),
+                     article("i3", [missiles], published_at=T0 + 2 * DAY))
+    new_items = {a.alert_id: a for a in alerts if a.rule_id == "ru-kp-new-item"}
+    assert len(new_items) == 2
+    assert len({tuple(sorted(labels(a).items())) for a in new_items.values()}) == 2
+    identities = {a.alert_id: tuple(sorted(labels(a).items())) for a in alerts}
+    assert len(set(identities.values())) == len(identities)  # one label set per alert id, and back
 
 
 def test_starts_at_first_seen_and_ends_active_for_after_this_update():
