@@ -144,15 +144,17 @@ class StallGuard:
                 for message in unacked.get(tp, ()):
                     consumer._unacked_messages.discard(message)  # lost on the way; read again below
                 await consumer.seek(tp, offset)
+                _sent_to(consumer, tp, offset)
             elif action is Action.ACCEPT_HOLE:
                 acked = consumer._acked.get(tp)
-                if not acked or state.committed is None:
+                start = state.committed if state.committed is not None else min(_held(consumer, tp), default=None)
+                if not acked or start is None or start >= min(acked):
                     log.error("%s[%d]: stalled at offset %s and no record after it was processed",
                               tp.topic, tp.partition, state.committed)
                     continue
                 log.warning("%s[%d]: offsets %d-%d never arrive after %d re-reads; acking them as a hole",
-                            tp.topic, tp.partition, state.committed, min(acked) - 1, self.tracker.accept_after)
-                await _ACK_GAP(consumer, tp, state.committed, min(acked) - 1)
+                            tp.topic, tp.partition, start, min(acked) - 1, self.tracker.accept_after)
+                await _ACK_GAP(consumer, tp, start, min(acked) - 1)
             if action is not None and self.on_action is not None:
                 self.on_action(tp.topic, action)
 
@@ -177,26 +179,65 @@ async def _hold_gaps(self: Consumer, tp: Any, offset_from: int, offset_to: int) 
     if tp.topic not in _GUARDED:
         await _ACK_GAP(self, tp, offset_from, offset_to)
         return
-    log.info("%s[%d]: offsets %d-%d skipped by the fetcher; held back, not acked",
-             tp.topic, tp.partition, offset_from, offset_to)
     # Faust passes the offset of the record it is delivering as ``offset_to``; the ones before it arrive later
     # (a prefetched later batch came first) and are then dropped as "older than the last read". They stop
     # the commit until they are acked, even on a partition never committed (see ``head_hole``).
-    _held(self, tp).update(range(offset_from, offset_to))
+    _hold(self, tp, offset_from, offset_to)
+
+
+def _hold(consumer: Consumer, tp: Any, offset_from: int, offset_to: int) -> None:
+    """Hold back offsets ``offset_from`` up to (not including) ``offset_to``; count and log the ones new here."""
+    held = _held(consumer, tp)
+    new = [offset for offset in range(offset_from, offset_to) if offset not in held]
+    if not new:
+        return
+    held.update(new)
+    log.info("%s[%d]: offsets %d-%d skipped by the fetcher; held back, not acked",
+             tp.topic, tp.partition, new[0], new[-1])
     for on_gap in _ON_GAP:
-        on_gap(tp.topic, offset_to - offset_from + 1)
+        on_gap(tp.topic, len(new))
 
 
 _GETMANY = Consumer.getmany
 
 
 async def _skip_acked(self: Consumer, timeout: float) -> AsyncIterator[tuple[Any, Any]]:
-    """After a re-read, records already acked (not yet committed) are not processed twice."""
+    """After a re-read, records already acked (not yet committed) are not processed twice; records the fetcher
+    handed over past the position it was sent to are held back (``_expect``)."""
     acked_index = self._acked_index
+    expected = _EXPECTED.setdefault(self, {})
     async for tp, message in _GETMANY(self, timeout):
-        if tp.topic in _GUARDED and message.offset in acked_index.get(tp, ()):
-            continue
+        if tp.topic in _GUARDED:
+            _expect(self, expected, tp, message.offset)
+            if message.offset in acked_index.get(tp, ()):
+                continue
         yield tp, message
+
+
+_EXPECTED: weakref.WeakKeyDictionary[Any, dict[Any, int]] = weakref.WeakKeyDictionary()
+
+
+def _expect(consumer: Consumer, expected: dict[Any, int], tp: Any, offset: int) -> None:
+    """Faust detects a skip only from the last offset it read, and not at all before the first record of a
+    partition it has no read offset for (never committed, or committed at 0): a batch that arrives ahead of an
+    earlier one is taken as the start, the earlier one is then dropped as "older", and the commit runs over it.
+    The soak lost corroborations this way: a claims partition nobody had committed yet moved to another worker
+    after a kill -9, the broker served offsets 22- before 8-21, and 8-21 never reached an agent. Every offset
+    between where the fetch was sent (the seek) and the record it hands over is held back until it is acked."""
+    start = expected.get(tp)
+    if start is not None and offset > start:
+        _hold(consumer, tp, start, offset)
+    if start is None or offset >= start:
+        expected[tp] = offset + 1
+
+
+def _sent_to(consumer: Consumer, tp: Any, offset: int | None) -> None:
+    """Where the next fetch of ``tp`` starts (a seek); None when unknown, which turns ``_expect`` off."""
+    expected = _EXPECTED.setdefault(consumer, {})
+    if offset is None:
+        expected.pop(tp, None)
+    else:
+        expected[tp] = offset
 
 
 _ACK = Consumer.ack
@@ -264,13 +305,28 @@ _PERFORM_SEEK = Consumer.perform_seek
 
 async def _remember_seek(self: Consumer) -> None:
     """Record the broker's committed offsets at every seek (the read offsets just set from them; Faust stores a
-    committed 0 as None)."""
+    committed 0 as None), and where each guarded partition's fetch now starts: there, or at the start of the log
+    (``auto_offset_reset`` earliest) for a partition with no commit."""
     await _PERFORM_SEEK(self)
     base = _BASE.setdefault(self, {})
+    uncommitted = []
     for tp in self.assignment():
+        if tp.topic not in _GUARDED:
+            continue
         offset = self._read_offset.get(tp)
-        if tp.topic in _GUARDED and offset is not None:
+        if offset is not None:
             base[tp] = offset
+            _sent_to(self, tp, offset)
+        else:
+            uncommitted.append(tp)
+    if uncommitted:
+        try:
+            earliest = await self.earliest_offsets(*uncommitted)
+        except Exception:  # noqa: BLE001 — without it only Faust's own gap check applies to these partitions
+            log.warning("could not read the log start of %d uncommitted partitions", len(uncommitted), exc_info=True)
+            earliest = {}
+        for tp in uncommitted:
+            _sent_to(self, tp, earliest.get(tp))
 
 
 _COMMIT_OFFSETS = Consumer._commit_offsets
@@ -280,7 +336,11 @@ async def _remember_commit(self: Consumer, offsets: Any, start_new_transaction: 
     did_commit = await _COMMIT_OFFSETS(self, offsets, start_new_transaction)
     if did_commit:
         base = _BASE.setdefault(self, {})
-        base.update({tp: offset for tp, offset in offsets.items() if tp.topic in _GUARDED})
+        for tp, offset in offsets.items():
+            if tp.topic in _GUARDED:
+                base[tp] = offset
+                held = _held(self, tp)
+                held.difference_update([o for o in held if o < offset])  # a re-read delivered them since
     return did_commit
 
 
