@@ -235,10 +235,10 @@ class ClaimExtractor:
         starts = [m.tok_start for m in mentions]
         lowers = doc.to_array([LOWER]).ravel().tolist()
         strings = doc.vocab.strings
-        places = {i for i, h in enumerate(lowers) if h in self.place_hashes}
         hints = self._hints_in(set(lowers), strings)  # words that name an item or a transfer
         if not hints:
             return claims
+        places = {i for i, h in enumerate(lowers) if h in self.place_hashes}
         hinted = [h in hints for h in lowers]
         sents = list(doc.sents)
         speakers: dict[int, Mention | None] = {}  # sentence index -> speaker, filled lazily

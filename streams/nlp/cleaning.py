@@ -15,6 +15,8 @@ from streams.nlp.data_files import DATA_DIR, load_yaml
 _WS = re.compile(r"[ \t\u00a0\u202f]+")
 # "SEOUL, 12. Nov (dpa) -Nordkorea ...": a dateline dash glued to the first word hides that word
 _GLUED_DASH = re.compile(r"(?<=\s)([-–—])(?=[^\W\d_])")
+_DASH_AFTER_SPACE = re.compile(r"\s[-–—]")  # a cheap test: every _GLUED_DASH match is one of these
+_WORDS = re.compile(r"\w+")
 
 
 class BoilerplateRules(BaseModel):
@@ -67,7 +69,18 @@ def load_rules(path: Path | None = None) -> BoilerplateRules:
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\W+", " ", line).strip().casefold()
+    r"""The line's words, single-spaced and case-folded (as ``re.sub(r"\W+", " ", line).strip().casefold()``)."""
+    return " ".join(_WORDS.findall(line)).casefold()
+
+
+def _normalise(line: str) -> str:
+    """Runs of spaces, tabs and no-break spaces -> one space; a glued dateline dash gets its space. Each
+    substitution runs only when the line has what it replaces (most lines have neither)."""
+    if "  " in line or "\t" in line or "\u00a0" in line or "\u202f" in line:
+        line = _WS.sub(" ", line)
+    if _DASH_AFTER_SPACE.search(line):
+        line = _GLUED_DASH.sub(r"\1 ", line)
+    return line
 
 
 def clean(text: str, title: str | None = None, rules: BoilerplateRules | None = None) -> CleanText:
@@ -100,7 +113,7 @@ def clean(text: str, title: str | None = None, rules: BoilerplateRules | None = 
             continue
         seen.add(key)
         offset = start + (len(line) - len(line.lstrip()))
-        kept.append((offset, _GLUED_DASH.sub(r"\1 ", _WS.sub(" ", stripped))))
+        kept.append((offset, _normalise(stripped)))
     parts: list[str] = []
     spans = []
     cursor = 0

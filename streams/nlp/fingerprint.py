@@ -21,19 +21,22 @@ def _word_hash(word: str) -> int:
 
 
 def simhash(text: str) -> int:
-    """Stable across processes and runs (blake2b per word, a fixed mix per shingle), vectorised with numpy."""
+    """Stable across processes and runs (blake2b per word, a fixed mix per shingle), vectorised with numpy.
+
+    Per article: one regex pass, one cache probe per distinct word (``get_many``), then numpy only; the
+    distinct shingles come from a sort (the majority vote does not care about their order)."""
     words = _WORD.findall(text.casefold())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
-    hashes: dict[str, int] = {}
-    for word in set(words):
-        value = _word_hashes.get(word)
-        if value is None:
-            value = _word_hashes[word] = _word_hash(word)
-        hashes[word] = value
-    h = np.array([hashes[w] for w in words], dtype=np.uint64)
+    cache = _word_hashes
+    hashes, misses = cache.get_many(set(words))
+    for word in misses:
+        hashes[word] = cache[word] = _word_hash(word)
+    h = np.fromiter(map(hashes.__getitem__, words), dtype=np.uint64, count=len(words))
     with np.errstate(over="ignore"):
-        shingles = np.unique(h[:-2] * _MULT[0] ^ h[1:-1] * _MULT[1] ^ h[2:])
+        shingles = np.sort(h[:-2] * _MULT[0] ^ h[1:-1] * _MULT[1] ^ h[2:])
+    if len(shingles) > 1:
+        shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]
     bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
     majority = bits.sum(axis=0) * 2 > len(shingles)
     return int.from_bytes(np.packbits(majority).tobytes(), "big")

@@ -36,12 +36,17 @@ def detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*CANDIDATES).with_low_accuracy_mode().build()
 
 
+# function word -> the languages it belongs to: one probe per word of the sample instead of one per language
+_LANGS_OF = {w: tuple(lang for lang, ws in FUNCTION_WORDS.items() if w in ws)
+             for words in FUNCTION_WORDS.values() for w in words}
+
+
 def vote(sample: str) -> str | None:
     counts = dict.fromkeys(FUNCTION_WORDS, 0)
-    for word in _WORD.findall(sample.lower()):
-        for lang, words in FUNCTION_WORDS.items():
-            if word in words:
-                counts[lang] += 1
+    langs_of = _LANGS_OF
+    for langs in [langs_of[w] for w in _WORD.findall(sample.lower()) if w in langs_of]:
+        for lang in langs:
+            counts[lang] += 1
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     (best, n1), (_, n2) = ranked[0], ranked[1]
     if n1 >= MIN_VOTES and n1 >= MARGIN * n2:

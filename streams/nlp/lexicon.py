@@ -122,6 +122,7 @@ class PhraseHit:
 
 
 EMPTY = WordTags()
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 SPEAKER_CUES = {"denial", "confirmation", "allegation", "suspicion", "concern"}
 SECTIONS = ("items", "triggers", "markers", "cues", "attribution", "geography")
 
@@ -133,6 +134,12 @@ class CompiledLexicon:
         self.lexicon = lexicon
         self.version = lexicon.version
         self._words = {s: [(re.compile(e.word), e) for e in getattr(lexicon, s) if e.word] for s in SECTIONS}
+        # One alternation per section says whether ANY of its patterns matches the whole word (most words match
+        # none), so a new word costs six regex calls instead of one per pattern. Not built where a pattern
+        # refers to its own groups (an alternation would renumber them).
+        self._any = {s: re.compile("|".join(f"(?:{p.pattern})" for p, _ in entries))
+                     for s, entries in self._words.items()
+                     if entries and not any(_BACKREF.search(p.pattern) for p, _ in entries)}
         self._phrases = [
             (s, re.compile(rf"(?<!\w)(?:{e.phrase})(?!\w)"), e)
             for s in SECTIONS for e in getattr(lexicon, s) if e.phrase
@@ -144,6 +151,9 @@ class CompiledLexicon:
         self.places = {name.casefold(): code for code, names in lexicon.places.items() for name in names}
 
     def _first(self, section: str, word: str):  # noqa: ANN202
+        any_pattern = self._any.get(section)
+        if any_pattern is not None and any_pattern.fullmatch(word) is None:
+            return None
         for pattern, entry in self._words[section]:
             if pattern.fullmatch(word):
                 return entry

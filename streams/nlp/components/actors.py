@@ -98,8 +98,9 @@ class ActorRecognizer:
         self.prefixes.sort(key=lambda p: -len(p[0]))
         self.prefix_ids = dict(self.prefixes)
         self.prefix_re = re.compile("|".join(re.escape(p) for p, _ in self.prefixes)) if self.prefixes else None
-        # orth -> (actor id the word implies or "", looks like part of a name); bounded, see _learn
-        self._facts: BoundedCache[int, tuple[str, bool]] = BoundedCache(FACTS_CACHE_SIZE)
+        # orth -> (actor id the word implies or "", looks like part of a name, is a title word, is a known
+        # first name); bounded, see _learn
+        self._facts: BoundedCache[int, tuple[str, bool, bool, bool]] = BoundedCache(FACTS_CACHE_SIZE)
 
     # -- running --------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -114,12 +115,14 @@ class ActorRecognizer:
                 covered[i] = True
         # Per-word facts are cached by orth id: tokens are never materialised unless they matter.
         orths = doc.to_array([ORTH]).ravel().tolist()
-        compounds, names = self._learn(set(orths), doc.vocab.strings)
+        facts = self._learn(set(orths), doc.vocab.strings)
+        compounds = {orth: fact[0] for orth, fact in facts.items() if fact[0]}
+        names = {orth for orth, fact in facts.items() if fact[1]}
         for i in [i for i, orth in enumerate(orths) if orth in compounds]:
             if not covered[i]:
                 covered[i] = True
                 found.append(self._mention(doc[i:i + 1], compounds[orths[i]], "compound"))
-        found += self._unknown_people(doc, covered, orths, [i for i, o in enumerate(orths) if o in names])
+        found += self._unknown_people(doc, covered, orths, [i for i, o in enumerate(orths) if o in names], facts)
         if self.model_nlp is not None:
             found += self._model_people(doc, covered)
         found.sort(key=lambda m: m.start)
@@ -134,23 +137,17 @@ class ActorRecognizer:
         return Mention(span.start_char, span.end_char, span.start, span.end, actor_id, kind, span.text,
                        entry.country if entry else None, entry.type if entry else "person")
 
-    def _learn(self, orths: set[int], strings) -> tuple[dict[int, str], set[int]]:  # noqa: ANN001
-        """Which of these words imply an actor ('US-Außenminister', 'Kremlchef') and which look like part
-        of a name. Each word is looked at once while it stays in the bounded cache (at most
-        ``2 * FACTS_CACHE_SIZE`` = 5,000 words; keys are orth hashes, stable across memory zones)."""
-        facts = self._facts
-        compounds: dict[int, str] = {}
-        names: set[int] = set()
-        for orth in orths:
-            fact = facts.get(orth)
-            if fact is None:
-                text = strings[orth]
-                fact = facts[orth] = (self._compound(text) or "", _name_like(text))
-            if fact[0]:
-                compounds[orth] = fact[0]
-            if fact[1]:
-                names.add(orth)
-        return compounds, names
+    def _learn(self, orths: set[int], strings) -> dict[int, tuple[str, bool, bool, bool]]:  # noqa: ANN001
+        """Per word of the article: which actor it implies ('US-Außenminister', 'Kremlchef'), whether it looks
+        like part of a name, is a title word, is a known first name. Each word is looked at once while it stays
+        in the bounded cache (at most ``2 * FACTS_CACHE_SIZE`` = 5,000 words; keys are orth hashes, stable
+        across memory zones)."""
+        facts, misses = self._facts.get_many(orths)
+        for orth in misses:
+            text = strings[orth]
+            facts[orth] = self._facts[orth] = (self._compound(text) or "", _name_like(text),
+                                               self._is_title(text.casefold().rstrip(".")), text in self.first_names)
+        return facts
 
     def _compound(self, text: str) -> str | None:
         if not (text[:1].isalpha() or "-" in text):
@@ -166,11 +163,10 @@ class ActorRecognizer:
                 return self.prefix_ids[m.group()]
         return None
 
-    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int], name_like: list[int]
-                        ) -> list[Mention]:
+    def _unknown_people(self, doc: Doc, covered: list[bool], orths: list[int], name_like: list[int],
+                        facts: dict[int, tuple[str, bool, bool, bool]]) -> list[Mention]:
         """Capitalised names after a known first name or a title word ('Analystin Anna Berger')."""
         out = []
-        strings = doc.vocab.strings
         runs: list[tuple[int, int]] = []  # maximal runs (at most 4 long) of uncovered name-like tokens
         for i in name_like:
             if covered[i]:
@@ -180,18 +176,18 @@ class ActorRecognizer:
             else:
                 runs.append((i, i + 1))
         for i, j in runs:
-            prev = strings[orths[i - 1]].casefold().rstrip(".") if i > 0 else ""
-            titled = self._is_title(prev)
+            titled = facts[orths[i - 1]][2] if i > 0 else self._is_title("")
             start = i
             for k in range(i, j - 1):
-                if self._is_title(strings[orths[k]].casefold().rstrip(".")):
+                _, _, title, first_name = facts[orths[k]]
+                if title:
                     start, titled = k + 1, True  # "Der Raketenexperte Jonas Falkenberg": after the title
                     break
-                if strings[orths[k]] in self.first_names:
+                if first_name:
                     start = k  # "Pour Antoine Lemaire": a capitalised word before the first name
                     break
             length = j - start
-            if titled and length >= 1 or length >= 2 and strings[orths[start]] in self.first_names or (
+            if titled and length >= 1 or length >= 2 and facts[orths[start]][3] or (
                     2 <= length <= 3 and self._apposition(doc, j)):
                 span = doc[start:j]
                 out.append(self._mention(span, person_id(span.text), "pattern"))
