@@ -15,9 +15,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from schemas import EnrichedArticle, RawArticle, decode, encode
 from streams.alerting.novelty import event_time
+from streams.heap_trim import HeapTrimmer, trim_heap
 from streams.lifeline import die_with_parent, watch_owner
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ _ShutDown = RuntimeError  # "cannot schedule new futures after shutdown": the ex
 BREAKS_PER_BATCH = 3  # pool breaks tolerated on one batch before it is split to find an article that kills
 _analyzer = None
 _rules_version: str | None = None
+_trimmer = HeapTrimmer()  # of this NLP process
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,7 @@ class ArticleFacts:
 
 
 def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str | None,
-          owner_pid: int | None = None) -> None:
+          owner_pid: int | None = None, cache_dir: str | None = None) -> None:
     """Build the pipeline once per process; a pool process also ends when its worker ends (even kill -9)."""
     global _analyzer, _rules_version
     if owner_pid is not None and owner_pid != os.getpid():
@@ -62,8 +65,9 @@ def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str 
         watch_owner(owner_pid)  # the worker: its pipes close, so the forkserver and resource tracker exit too
     from streams.nlp.analyzer import Analyzer
 
-    _analyzer = Analyzer(spacy_model, preload=preload)
+    _analyzer = Analyzer(spacy_model, preload=preload, cache_dir=cache_dir)
     _rules_version = rules_version
+    trim_heap()  # what the pipeline build freed
 
 
 class PipelineUnavailable(RuntimeError):
@@ -85,14 +89,15 @@ def analyze_batch(raws: list[bytes]) -> list[tuple[bool, ArticleFacts | str]]:
             raise PipelineUnavailable(f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 — reported back as a dead letter
             out.append((False, f"{type(exc).__name__}: {exc}"))
+    _trimmer.maybe()
     return out
 
 
 class NlpPool:
     def __init__(self, processes: int, spacy_model: str | None, preload: tuple[str, ...] = ("de",),
-                 rules_version: str | None = None):
+                 rules_version: str | None = None, cache_dir: str | Path | None = None):
         self.processes = processes
-        self.initargs = (spacy_model, preload, rules_version, os.getpid())
+        self.initargs = (spacy_model, preload, rules_version, os.getpid(), str(cache_dir) if cache_dir else None)
         self.rebuilds = 0
         self.executor = self._make()
 

@@ -23,7 +23,8 @@ class ArticleProcessor:
     @classmethod
     def in_memory(cls, settings: Settings) -> ArticleProcessor:
         window = timedelta(days=settings.novelty_window_days)
-        return cls(Analyzer(settings.spacy_model), DuplicateIndex(window=window), AlertEngine.from_settings(settings))
+        return cls(Analyzer(settings.spacy_model, cache_dir=settings.cache_dir), DuplicateIndex(window=window),
+                   AlertEngine.from_settings(settings))
 
     def process(self, raw: RawArticle) -> tuple[EnrichedArticle, list[Alert]]:
         article = finish(mark_duplicate(self.analyzer.analyze(raw), self.duplicates), self.engine.rules_version)

@@ -8,7 +8,7 @@ import sys
 
 from faust.worker import Worker
 
-from streams import __version__
+from streams import __version__, heap_trim
 from streams.alerting.engine import AlertEngine
 from streams.app import app, settings
 from streams.delivery import count_assignment, forget_partitions
@@ -41,6 +41,10 @@ def _register() -> None:
     async def _reread_stalled_partitions() -> None:
         await guard.check()
 
+    @app.timer(interval=heap_trim.INTERVAL)
+    async def _trim_heap() -> None:
+        heap_trim.trim_heap()
+
     @app.on_partitions_revoked.connect
     async def _revoked(sender, revoked, **kwargs) -> None:  # noqa: ANN001, ANN003
         forget_partitions(revoked)
@@ -61,7 +65,8 @@ def prepare() -> None:
     runtime.engine = AlertEngine.from_settings(settings)
     runtime.rules_version = runtime.engine.rules_version
     runtime.gazetteer_ids = frozenset(a.id for a in gazetteer.actors)
-    runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model, rules_version=runtime.rules_version)
+    runtime.pool = NlpPool(settings.nlp_processes, settings.spacy_model, rules_version=runtime.rules_version,
+                           cache_dir=settings.cache_dir)
     runtime.pool.warm_up()
     initialise(__version__, settings.spacy_model, runtime.rules_version, gazetteer.version, settings.topics.raw,
                rules=[(r.id, r.severity) for r in runtime.engine.rules.active],

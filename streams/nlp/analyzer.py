@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from spacy.language import Language
 
@@ -34,8 +35,10 @@ STAGES = {"newsmon_sentences": "sentences", "newsmon_lemmatizer": "lemmas",
 class Analyzer:
     """Holds one pipeline per language, each built on first use and reused for every article."""
 
-    def __init__(self, spacy_model: str | None = None, preload: tuple[str, ...] = ()):
+    def __init__(self, spacy_model: str | None = None, preload: tuple[str, ...] = (),
+                 cache_dir: str | Path | None = None):
         self.spacy_model = spacy_model
+        self.cache_dir = cache_dir
         self.rules: BoilerplateRules = load_rules()
         self._nlps: dict[str, Language] = {}  # at most LEMMATIZED + "xx"
         self._warm: dict[str, int] = {}  # articles each pipeline ran outside a memory zone
@@ -46,7 +49,7 @@ class Analyzer:
         key = lang if lang in LEMMATIZED else "xx"
         nlp = self._nlps.get(key)
         if nlp is None:
-            nlp = self._nlps[key] = build_nlp(key, self.spacy_model)
+            nlp = self._nlps[key] = build_nlp(key, self.spacy_model, self.cache_dir)
         return nlp
 
     def analyze(self, raw: RawArticle, now: datetime | None = None) -> EnrichedArticle:

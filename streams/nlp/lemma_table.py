@@ -15,14 +15,21 @@ import numpy
 from spacy.strings import get_string_id
 
 
+def _first(value: str | list[str] | tuple[str, ...]) -> str:
+    return value if isinstance(value, str) else str(value[0])
+
+
 class CompactLemmaTable:
     def __init__(self, keys: numpy.ndarray, lemma_ids: numpy.ndarray, offsets: numpy.ndarray, blob: bytes):
         self.keys, self.lemma_ids, self.offsets, self.blob = keys, lemma_ids, offsets, blob
 
     @classmethod
-    def from_items(cls, items: Iterable[tuple[int, str]]) -> CompactLemmaTable:
-        """``items``: (hash of the word as spaCy computes it, lemma), e.g. a spaCy lookups ``Table.items()``."""
-        pairs = sorted((int(key), str(value)) for key, value in items)
+    def from_items(cls, items: Iterable[tuple[int, str | list[str]]]) -> CompactLemmaTable:
+        """``items``: (hash of the word as spaCy computes it, lemma), e.g. a spaCy lookups ``Table.items()``.
+
+        A lemma may come as a list (every entry of spacy-lookups-data's French table does); spaCy's lookup
+        lemmatizer takes its first element, and so does this."""
+        pairs = sorted((int(key), _first(value)) for key, value in items)
         lemmas = sorted({value for _, value in pairs})
         index = {lemma: i for i, lemma in enumerate(lemmas)}
         encoded = [lemma.encode() for lemma in lemmas]

@@ -18,12 +18,15 @@ LEMMATIZED = ("de", "en", "fr")  # spacy-lookups-data has lookup tables for thes
 TRANSFER_CLASSIFIED = ("de", "en", "fr")  # the languages the sentence classifier was trained on
 
 
-def build_nlp(lang: str, spacy_model: str | None = None) -> Language:
-    """blank(lang) + sentences + lookup lemmas + actors + topics + transfer classifier + claims ('xx' if unknown)."""
+def build_nlp(lang: str, spacy_model: str | None = None, cache_dir: str | Path | None = None) -> Language:
+    """blank(lang) + sentences + lookup lemmas + actors + topics + transfer classifier + claims ('xx' if unknown).
+
+    ``cache_dir``: where the lemmatizer keeps its compacted table between builds (None: compact at every build)."""
     nlp = spacy.blank(lang if lang in LEMMATIZED else "xx")
     nlp.add_pipe("newsmon_sentences")
     if nlp.lang in LEMMATIZED:
-        nlp.add_pipe("newsmon_lemmatizer", config={"mode": "lookup"})
+        nlp.add_pipe("newsmon_lemmatizer", config={"mode": "lookup",
+                                                   "table_cache": str(cache_dir) if cache_dir else None})
     nlp.add_pipe("newsmon_actors", config={"model": spacy_model})
     nlp.add_pipe("newsmon_topics")
     if nlp.lang in TRANSFER_CLASSIFIED:
