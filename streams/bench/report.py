@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import operator
 
-# key, comparison, threshold, description
-TARGETS = [
-    ("e2e_over_nlp", ">=", 0.8, "e2e / nlp (Faust + Kafka overhead small beside NLP)"),
-    ("nlp_over_tokenizer", ">=", 0.5, "nlp / tokenizer (pipeline within 2x of the bare tokenizer)"),
-    ("latency_p99_ms", "<=", 250.0, "p99 produce -> enriched at the latency rate, one worker"),
-    ("worker_rss_mb", "<=", 400.0, "peak RSS of one worker incl. its NLP pool"),
-    ("scale_out", ">=", 1.6, "two workers vs one, each pinned to its own core"),
-]
+# key, comparison, threshold, description; per corpus, as the performance issue sets them
+TARGETS = {
+    "realistic": [
+        ("e2e_over_nlp", ">=", 0.85, "e2e / nlp (Faust + Kafka overhead small beside NLP)"),
+        ("nlp_over_tokenizer", ">=", 0.5, "nlp / tokenizer (pipeline within 2x of the bare tokenizer)"),
+        ("latency_p99_ms", "<=", 250.0, "p99 produce -> enriched at the latency rate, one worker"),
+        ("worker_rss_mb", "<=", 400.0, "peak RSS of one worker incl. its NLP pool"),
+        ("scale_out", ">=", 1.6, "two workers vs one, each pinned to its own core"),
+    ],
+    "stress": [
+        ("e2e_over_nlp", ">=", 0.7, "e2e / nlp when every article fans out into alert-rule matches"),
+        ("scale_out", ">=", 1.6, "two workers vs one, each pinned to its own core"),
+    ],
+}
 _OPS = {">=": operator.ge, "<=": operator.le}
 
 
 def targets(result: dict) -> dict:
     out = {}
-    for key, op, threshold, what in TARGETS:
+    for key, op, threshold, what in TARGETS[result.get("corpus", "realistic")]:
         if key not in result:
             continue
         value = result[key]

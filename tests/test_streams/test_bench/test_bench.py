@@ -79,6 +79,9 @@ def test_targets_and_percentile() -> None:
     assert t["nlp_over_tokenizer"]["met"] is False
     assert t["latency_p99_ms"]["met"] is None
     assert "scale_out" not in t
+    assert targets({**result, "e2e_over_nlp": 0.8})["e2e_over_nlp"]["met"] is False  # realistic: 0.85
+    stress = targets({**result, "corpus": "stress", "e2e_over_nlp": 0.8})
+    assert stress["e2e_over_nlp"]["met"] is True and set(stress) == {"e2e_over_nlp"}  # 0.7; no RSS/p99 target
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.5) == 3.0
     assert percentile(list(map(float, range(1, 101))), 0.99) == 99.0
     assert percentile([], 0.5) is None
