@@ -27,6 +27,7 @@ from streams.nlp.gazetteer import ActorEntry
 from streams.nlp.lexicon import SPEAKER_CUES, CompiledLexicon, ItemEntry, WordTags
 from streams.nlp.mentions import Mention
 
+SEEN_WORDS = 10_000  # words whose hint tags are known, per language (~1 MB; a re-look is one lru_cache hit)
 DYAD = frozenset({"RUS", "PRK"})
 SUBJECTIVE = {"supply", "support", "flow", "receive", "supplier_noun"}  # trigger nouns a demonym can qualify
 SUBJECT_SUPPLIES = {"supply", "supplier_noun", "flow", "support", "deploy", "deal", "train"}
@@ -292,7 +293,7 @@ class ClaimExtractor:
         """Which of these words (hash ids) tag an item or a trigger; each word is looked at once per process."""
         new = words - self._seen
         if new:
-            if len(self._seen) > 50_000:  # a bound: the set is rebuilt from the next articles' words
+            if len(self._seen) > SEEN_WORDS:  # a bound: the set is rebuilt from the next articles' words
                 self._seen.clear()
                 self._hint_words.clear()
             self._seen |= new
