@@ -57,7 +57,7 @@ class ArticleFacts:
 
 
 def _init(spacy_model: str | None, preload: tuple[str, ...], rules_version: str | None,
-          owner_pid: int | None = None, cache_dir: str | None = None) -> None:
+          owner_pid: int | None = None, cache_dir: str | Path | None = None) -> None:
     """Build the pipeline once per process; a pool process also ends when its worker ends (even kill -9)."""
     global _analyzer, _rules_version
     if owner_pid is not None and owner_pid != os.getpid():
@@ -97,7 +97,7 @@ class NlpPool:
     def __init__(self, processes: int, spacy_model: str | None, preload: tuple[str, ...] = ("de",),
                  rules_version: str | None = None, cache_dir: str | Path | None = None):
         self.processes = processes
-        self.initargs = (spacy_model, preload, rules_version, os.getpid(), str(cache_dir) if cache_dir else None)
+        self.initargs = (spacy_model, preload, rules_version, os.getpid(), cache_dir)
         self.rebuilds = 0
         self.executor = self._make()
 

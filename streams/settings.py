@@ -11,6 +11,10 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validat
 ENV_PREFIX = "NEWSMON_"
 
 
+def _xdg_cache() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 class Settings(BaseModel):
     broker: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers, HOST:PORT[,HOST:PORT]")
     app_id: str = Field("newsmon", description="Faust app id = Kafka consumer group")
@@ -34,7 +38,7 @@ class Settings(BaseModel):
     nlp_processes: int = Field(1, ge=0, description="NLP worker processes (0 = in the event loop thread)")
     max_article_bytes: int = Field(1_000_000, ge=1024, description="larger raw messages are dead-lettered")
     spacy_model: str | None = Field(None, description="installed spaCy model (name or path) whose NER is merged")
-    cache_dir: Path = Field(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsmon",
+    cache_dir: Path = Field(default_factory=lambda: _xdg_cache() / "newsmon",
                             description="compacted lemma tables, built on the first start and loaded after it "
                             "(unwritable: rebuilt at every start, ~70 MB more peak memory of the NLP process)")
     novelty_window_days: float = Field(30.0, gt=0, description="a claim unseen this long is new again")
